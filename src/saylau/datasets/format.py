@@ -1,0 +1,225 @@
+"""The documented file format of saylau datasets: one CSV per resource, or one JSON object.
+
+This module is the single description of every resource and column. It drives validation of
+imported files (:mod:`saylau.datasets.reader`), the Frictionless ``datapackage.json``
+(:func:`saylau.datasets.package.descriptor`) and the format page of the docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from saylau.domain import AdminUnitKind, ElectionType, Level, Measure, Nomination, Sex
+
+
+class FieldType(StrEnum):
+    """Column types; ``count`` is a non-negative integer, ``decimal`` an exact decimal."""
+
+    STRING = "string"
+    CODE = "code"
+    COUNT = "count"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a resource."""
+
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    ref: str | None = None  # "resource.column" this column must match
+    max_decimals: int = 4
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One table of a dataset: its file name, key and columns."""
+
+    name: str
+    title: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def filename(self) -> str:
+        """File name of the resource's CSV."""
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+S, C, N, I, D, DT, B = (  # noqa: E741 - short aliases keep the table below readable
+    FieldType.STRING,
+    FieldType.CODE,
+    FieldType.COUNT,
+    FieldType.INTEGER,
+    FieldType.DECIMAL,
+    FieldType.DATE,
+    FieldType.BOOLEAN,
+)
+
+SOURCES = Resource(
+    "sources",
+    "Sources",
+    "Documents the numbers come from.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier of the source.", True),
+        Column(
+            "kind",
+            S,
+            "Kind of document.",
+            True,
+            ("paper", "official", "press", "dataset", "law", "synthetic", "derived"),
+        ),
+        Column("title", S, "Title of the document.", True),
+        Column("citation", S, "Full citation.", True),
+        Column("url", S, "Where the document can be found, if online."),
+        Column("licence", S, "Terms under which the figures are reused."),
+        Column("synthetic", B, "true when the data are generated, not real.", True),
+        Column("note", S, "Remarks on the source."),
+    ),
+)
+
+REGIONS = Resource(
+    "regions",
+    "Regions",
+    "Oblasts and cities of republican significance.",
+    ("code",),
+    (
+        Column("code", C, "Current ISO 3166-2 code (KZ-11 ...).", True),
+        Column("kind", S, "oblast or city of republican significance.", True,
+               (AdminUnitKind.OBLAST.value, AdminUnitKind.CITY_REPUBLICAN.value)),
+        Column("name_kk", S, "Name in Kazakh (Cyrillic).", True),
+        Column("name_ru", S, "Name in Russian.", True),
+        Column("name_en", S, "Name in English.", True),
+        Column("kato", S, "Code in the classifier of administrative-territorial objects (KATO)."),
+        Column("iso_legacy", S, "Alphabetic ISO 3166-2 code used before the 2022 revision."),
+        Column("name_latin", S, "Kazakh name in Latin script (ISO 3166-2 romanisation)."),
+        Column("valid_from", DT, "First day the unit existed with these borders, if known."),
+        Column("valid_to", DT, "Last day the unit existed, if it no longer does."),
+        Column("source", C, "Source of the row.", True, ref="sources.code"),
+        Column("note", S, "Remarks, e.g. border changes."),
+    ),
+)
+
+PARTIES = Resource(
+    "parties",
+    "Parties",
+    "The registry of political parties, identified by stable codes.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier of the party.", True),
+        Column("registered", DT, "Date of state registration, if sourced."),
+        Column("dissolved", DT, "Date the party ceased (dissolved or merged), if it did."),
+        Column("source", C, "Source of the row.", True, ref="sources.code"),
+        Column("note", S, "History and remarks."),
+    ),
+)
+
+PARTY_NAMES = Resource(
+    "party_names",
+    "Party names",
+    "Each party's names over time, in three languages.",
+    ("party", "valid_from"),
+    (
+        Column("party", C, "The party.", True, ref="parties.code"),
+        Column("valid_from", DT, "First day of the name (empty: since founding)."),
+        Column("valid_to", DT, "Last day of the name (empty: still in use)."),
+        Column("name_kk", S, "Full name in Kazakh.", True),
+        Column("name_ru", S, "Full name in Russian.", True),
+        Column("name_en", S, "Full name in English.", True),
+        Column("short_kk", S, "Short name in Kazakh.", True),
+        Column("short_ru", S, "Short name in Russian.", True),
+        Column("short_en", S, "Short name in English.", True),
+        Column("source", C, "Source of the row.", True, ref="sources.code"),
+    ),
+)
+
+PARTY_LINEAGE = Resource(
+    "party_lineage",
+    "Party lineage",
+    "Parties that continued as another party.",
+    ("predecessor", "successor"),
+    (
+        Column("predecessor", C, "The party that ceased.", True, ref="parties.code"),
+        Column("successor", C, "The party it continued as.", True, ref="parties.code"),
+        Column("kind", S, "How it continued.", True, ("renamed", "merged_into")),
+        Column("date", DT, "Date of the decision.", True),
+        Column("source", C, "Source of the row.", True, ref="sources.code"),
+        Column("note", S, "Remarks."),
+    ),
+)
+
+ELECTIONS = Resource(
+    "elections",
+    "Elections",
+    "Election events.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier of the election.", True),
+        Column("type", S, "Type of election.", True, _values(ElectionType)),
+        Column("date", DT, "Polling day (ISO 8601).", True),
+        Column("law_version", S, "The version of the election law it runs under.", True),
+        Column("name_kk", S, "Name in Kazakh.", True),
+        Column("name_ru", S, "Name in Russian.", True),
+        Column("name_en", S, "Name in English.", True),
+        Column("synthetic", B, "true when the election is generated, not real.", True),
+        Column("source", C, "Source of the row.", ref="sources.code"),
+        Column("note", S, "Remarks."),
+    ),
+)
+
+FIGURES = Resource(
+    "figures",
+    "Figures",
+    "Numbers as a source gives them, at the level it gives them, each with its provenance.",
+    ("id",),
+    (
+        Column("id", C, "Stable identifier of the figure.", True),
+        Column("election", C, "The election the figure is about (empty: none).",
+               ref="elections.code"),
+        Column("level", S, "Level of the unit.", True, _values(Level)),
+        Column("unit", C, "Code of the unit: KZ for the republic, a region code, ...", True),
+        Column("measure", S, "What is counted.", True, _values(Measure)),
+        Column("party", C, "The party, for figures about one party's nominees.",
+               ref="parties.code"),
+        Column("nomination", S, "Breakdown by way of nomination.", True, _values(Nomination)),
+        Column("sex", S, "Breakdown by sex.", True, _values(Sex)),
+        Column("value", D, "The number exactly as published.", True),
+        Column("approximate", B, "true when the source gives the number as rounded.", True),
+        Column("source", C, "Source of the number.", True, ref="sources.code"),
+        Column("table", S, "Table of the source (or 'text').", True),
+        Column("row", S, "Row label in the source's own words.", True),
+        Column("column", S, "Column label in the source's own words."),
+        Column("note", S, "Remarks."),
+    ),
+)
+
+RESOURCES: tuple[Resource, ...] = (
+    SOURCES,
+    REGIONS,
+    PARTIES,
+    PARTY_NAMES,
+    PARTY_LINEAGE,
+    ELECTIONS,
+    FIGURES,
+)
+BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
+
+# Measures that count people or things, never negative; shares are percentages 0..100.
+PERCENT_MEASURES = frozenset({Measure.CANDIDATES_SHARE_PCT.value})

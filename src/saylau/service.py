@@ -1,0 +1,125 @@
+"""The service layer: every state change goes through here, with its audit entry.
+
+The CLI and the web only parse input, call these methods and format output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from saylau.datasets import bundled, reader
+from saylau.domain import Figure
+from saylau.store import audit, datasets, db, queries
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote."""
+
+    dataset: str
+    counts: dict[str, int]
+    audit_seq: int
+
+
+class Saylau:
+    """A handle on one database, with the operations users perform."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, db_location: str | None = None, *, prepare: bool = True) -> Saylau:
+        """Open the database at ``db_location`` (path, URL, env or default).
+
+        With ``prepare``, migrate the schema and load the bundled data if needed.
+        """
+        service = cls(db.make_engine(db.resolve_url(db_location)))
+        if prepare:
+            service.ensure_ready()
+        return service
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session (no commit)."""
+        with db.session_factory(self.engine)() as session:
+            yield session
+
+    def ensure_ready(self) -> None:
+        """Migrate to the newest schema and load the bundled dataset once (idempotent)."""
+        if not db.is_current(self.engine):
+            db.upgrade(self.engine)
+        folder = bundled.folder()
+        digest = bundled.digest(folder)
+        with self.session() as session:
+            if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
+                return
+        content = reader.read([folder])
+        with db.transaction(self.engine) as session:
+            if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
+                return  # another process loaded it meanwhile
+            counts = datasets.write(session, bundled.DEFAULT, content, digest)
+            audit.record(session, actor=SYSTEM_ACTOR, action="dataset.load", entity="dataset",
+                         entity_id=bundled.DEFAULT, payload={"sha256": digest, "counts": counts})
+
+    def import_files(
+        self,
+        paths: Iterable[Path],
+        *,
+        actor: str,
+        dataset: str = "imported",
+        resource: str | None = None,
+    ) -> ImportResult:
+        """Validate files completely, then write all of them in one transaction.
+
+        Raises :class:`saylau.datasets.reader.DatasetError` with every problem; in that case
+        nothing at all has been written.
+        """
+        paths = list(paths)
+        with self.session() as session:
+            known = datasets.known_keys(session)
+        content = reader.read(paths, known=known, resource_name=resource)
+        digest = audit.canonical_json(sorted(str(p) for p in paths))
+        with db.transaction(self.engine) as session:
+            counts = datasets.write(session, dataset, content, _sha(digest))
+            entry = audit.record(
+                session, actor=actor, action="dataset.import", entity="dataset", entity_id=dataset,
+                payload={"files": [str(p) for p in paths], "counts": counts,
+                         "at": dt.datetime.now(dt.UTC).isoformat()},
+            )
+        return ImportResult(dataset, counts, entry.seq)
+
+    def figures(self, election: str | None = None) -> list[Figure]:
+        """Stored figures (see :func:`saylau.store.queries.figures`)."""
+        with self.session() as session:
+            return queries.figures(session, election)
+
+    def figures_frame(self, election: str | None = None) -> pl.DataFrame:
+        """Stored figures as a Polars frame, the exact value as text and as a float."""
+        rows = [
+            {
+                "id": f.id, "election": f.election, "level": f.level.value, "unit": f.unit,
+                "measure": f.measure.value, "party": f.party, "nomination": f.nomination.value,
+                "sex": f.sex.value, "value": str(f.value), "value_num": float(f.value),
+                "approximate": f.approximate, "source": f.provenance.source,
+                "table": f.provenance.table, "row": f.provenance.row,
+                "column": f.provenance.column, "note": f.provenance.note,
+            }
+            for f in self.figures(election)
+        ]
+        return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()

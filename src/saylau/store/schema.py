@@ -1,0 +1,241 @@
+"""The relational schema, one for SQLite and PostgreSQL (SQLAlchemy 2 declarative).
+
+Names of places and bodies are stored in three columns (``name_kk``, ``name_ru``,
+``name_en``). Counts are integers. A figure's value is an exact decimal held as an integer
+``value`` scaled by ``10**-scale`` (38.2 is value 382, scale 1), so sums stay exact on both
+databases and no float ever enters a published number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE = String(64)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a fixed constraint naming convention (stable migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class NamedMixin:
+    """Three-language name columns."""
+
+    name_kk: Mapped[str] = mapped_column(Text)
+    name_ru: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+
+
+class SourceRow(Base):
+    __tablename__ = "source"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    licence: Mapped[str | None] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RegionRow(NamedMixin, Base):
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    kato: Mapped[str | None] = mapped_column(String(9))
+    iso_legacy: Mapped[str | None] = mapped_column(String(8))
+    name_latin: Mapped[str | None] = mapped_column(Text)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class DistrictRow(NamedMixin, Base):
+    __tablename__ = "district"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    region: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    kato: Mapped[str | None] = mapped_column(String(9))
+
+
+class OkrugRow(NamedMixin, Base):
+    __tablename__ = "okrug"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    district: Mapped[str] = mapped_column(ForeignKey("district.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    kato: Mapped[str | None] = mapped_column(String(9))
+    population: Mapped[int | None] = mapped_column(Integer)
+
+
+class StationRow(NamedMixin, Base):
+    __tablename__ = "station"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    okrug: Mapped[str] = mapped_column(ForeignKey("okrug.code"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    registered_voters: Mapped[int | None] = mapped_column(Integer)
+
+
+class CommissionRow(NamedMixin, Base):
+    __tablename__ = "commission"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    territory: Mapped[str] = mapped_column(CODE)
+
+
+class PartyRow(Base):
+    __tablename__ = "party"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    registered: Mapped[dt.date | None] = mapped_column(Date)
+    dissolved: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PartyNameRow(NamedMixin, Base):
+    __tablename__ = "party_name"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party: Mapped[str] = mapped_column(ForeignKey("party.code"), index=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    short_kk: Mapped[str] = mapped_column(Text)
+    short_ru: Mapped[str] = mapped_column(Text)
+    short_en: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+
+
+class PartyLineageRow(Base):
+    __tablename__ = "party_lineage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    predecessor: Mapped[str] = mapped_column(ForeignKey("party.code"))
+    successor: Mapped[str] = mapped_column(ForeignKey("party.code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ElectionRow(NamedMixin, Base):
+    __tablename__ = "election"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    date: Mapped[dt.date] = mapped_column(Date)
+    law_version: Mapped[str] = mapped_column(String(64))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(ForeignKey("source.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ContestRow(Base):
+    __tablename__ = "contest"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    okrug: Mapped[str] = mapped_column(ForeignKey("okrug.code"), index=True)
+    seats: Mapped[int] = mapped_column(SmallInteger, default=1)
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidate"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    contest: Mapped[str] = mapped_column(ForeignKey("contest.code"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    party: Mapped[str | None] = mapped_column(ForeignKey("party.code"))
+    sex: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    incumbent: Mapped[bool | None] = mapped_column(Boolean)
+    former_akim: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ProtocolRow(Base):
+    __tablename__ = "protocol"
+    __table_args__ = (UniqueConstraint("station", "election", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station: Mapped[str] = mapped_column(ForeignKey("station.code"), index=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    voters_on_list: Mapped[int] = mapped_column(Integer)
+    ballots_received: Mapped[int] = mapped_column(Integer)
+    ballots_issued: Mapped[int] = mapped_column(Integer)
+    ballots_cancelled: Mapped[int] = mapped_column(Integer)
+    ballots_in_boxes: Mapped[int] = mapped_column(Integer)
+    invalid: Mapped[int] = mapped_column(Integer)
+    against_all: Mapped[int | None] = mapped_column(Integer)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProtocolVoteRow(Base):
+    __tablename__ = "protocol_vote"
+    protocol: Mapped[int] = mapped_column(ForeignKey("protocol.id"), primary_key=True)
+    candidate: Mapped[str] = mapped_column(ForeignKey("candidate.code"), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+
+
+class FigureRow(Base):
+    __tablename__ = "figure"
+    id: Mapped[str] = mapped_column(CODE, primary_key=True)
+    dataset: Mapped[str] = mapped_column(CODE, index=True)
+    election: Mapped[str | None] = mapped_column(ForeignKey("election.code"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(CODE)
+    measure: Mapped[str] = mapped_column(String(32))
+    party: Mapped[str | None] = mapped_column(ForeignKey("party.code"))
+    nomination: Mapped[str] = mapped_column(String(8))
+    sex: Mapped[str] = mapped_column(String(8))
+    value: Mapped[int] = mapped_column(BigInteger)
+    scale: Mapped[int] = mapped_column(SmallInteger, default=0)
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    source_table: Mapped[str | None] = mapped_column(Text)
+    source_row: Mapped[str | None] = mapped_column(Text)
+    source_column: Mapped[str | None] = mapped_column(Text)
+    source_page: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class DatasetLoadRow(Base):
+    """Which bundled or imported dataset is in the database, and the digest of its files."""
+
+    __tablename__ = "dataset_load"
+    dataset: Mapped[str] = mapped_column(CODE, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained log; each row is written in the transaction of its change."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
