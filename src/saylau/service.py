@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from saylau.datasets import bundled, reader
 from saylau.domain import Figure
+from saylau.reports.seed_tables import SeedInputs, party_names_at
 from saylau.store import audit, datasets, db, queries
 
 SYSTEM_ACTOR = "system"
@@ -102,6 +103,18 @@ class Saylau:
         """Stored figures (see :func:`saylau.store.queries.figures`)."""
         with self.session() as session:
             return queries.figures(session, election)
+
+    def seed_inputs(self, election: str = "kz-2021-rural-akim") -> SeedInputs:
+        """What the seed paper's tables are built from, read from the database."""
+        with self.session() as session:
+            day = queries.elections(session)[election].date
+            periods = [
+                (name.party, name.valid_from, name.valid_to, name.names, short)
+                for name, short in queries.party_names(session)
+            ]
+            full, short = party_names_at(periods, day)
+            regions = {code: r.names for code, r in queries.regions(session).items()}
+            return SeedInputs(queries.figures(session, election), full, short, regions)
 
     def figures_frame(self, election: str | None = None) -> pl.DataFrame:
         """Stored figures as a Polars frame, the exact value as text and as a float."""

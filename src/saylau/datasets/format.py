@@ -206,6 +206,7 @@ FIGURES = Resource(
         Column("table", S, "Table of the source (or 'text').", True),
         Column("row", S, "Row label in the source's own words.", True),
         Column("column", S, "Column label in the source's own words."),
+        Column("position", N, "Reading order of the figure in the source (rows, then columns)."),
         Column("note", S, "Remarks."),
     ),
 )

@@ -53,6 +53,7 @@ class Provenance(Record):
     row: str | None = None
     column: str | None = None
     page: str | None = None
+    position: int | None = Field(default=None, ge=1)
     note: str | None = None
 
 

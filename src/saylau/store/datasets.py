@@ -96,7 +96,7 @@ def write(session: Session, dataset: str, content: DatasetContent, sha256: str) 
             unit=row["unit"], measure=row["measure"], party=row["party"],
             nomination=row["nomination"], sex=row["sex"], value=integer, scale=scale,
             approximate=row["approximate"], source=row["source"], source_table=row["table"],
-            source_row=row["row"], source_column=row["column"], source_page=None,
+            source_row=row["row"], source_column=row["column"], source_page=None, position=row["position"],
             note=row["note"],
         ))
     for name, items in rows.items():

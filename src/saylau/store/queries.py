@@ -25,7 +25,7 @@ from saylau.store.schema import ElectionRow, FigureRow, PartyNameRow, RegionRow,
 
 def figures(session: Session, election: str | None = None) -> list[Figure]:
     """All figures, or those of one election plus the election-less ones (registry, text)."""
-    query = select(FigureRow).order_by(FigureRow.id)
+    query = select(FigureRow).order_by(FigureRow.source, FigureRow.position, FigureRow.id)
     if election is not None:
         query = query.where((FigureRow.election == election) | (FigureRow.election.is_(None)))
     return [
@@ -46,6 +46,7 @@ def figures(session: Session, election: str | None = None) -> list[Figure]:
                 row=row.source_row,
                 column=row.source_column,
                 page=row.source_page,
+                position=row.position,
                 note=row.note,
             ),
         )

@@ -214,6 +214,7 @@ class FigureRow(Base):
     source_row: Mapped[str | None] = mapped_column(Text)
     source_column: Mapped[str | None] = mapped_column(Text)
     source_page: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:18:46.153333
+Create Date: 2026-11-26 05:21:46.584294
 
 """
 
@@ -144,6 +144,7 @@ def upgrade() -> None:
         sa.Column("source_row", sa.Text(), nullable=True),
         sa.Column("source_column", sa.Text(), nullable=True),
         sa.Column("source_page", sa.Text(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["election"], ["election.code"], name=op.f("fk_figure_election_election")

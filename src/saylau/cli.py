@@ -1,0 +1,277 @@
+"""The ``saylau`` command: a thin layer that parses, calls the service layer and formats.
+
+Every command takes ``--db`` (path or URL; default: the embedded SQLite file), and those
+that print take ``--format text|csv|md|json`` and ``--lang kk|ru|en``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saylau import consistency
+from saylau.datasets import bundled, convert, reader
+from saylau.i18n import t
+from saylau.reports import seed_tables
+from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
+from saylau.service import Saylau
+from saylau.store import audit, db
+
+app = typer.Typer(
+    name="saylau",
+    help="Run and explain Kazakhstan's elections of rural akims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema and integrity.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+class LangOption(StrEnum):
+    """Languages of the output."""
+
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+def _default_lang() -> LangOption:
+    value = os.environ.get("SAYLAU_LANG", "en")
+    return LangOption(value) if value in LangOption.__members__ else LangOption.en
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database path or URL (default: $SAYLAU_DATABASE_URL or the "
+                 "embedded SQLite file in $SAYLAU_HOME).", show_default=False),
+]
+LangOpt = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the output.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _open(location: str | None) -> Saylau:
+    try:
+        return Saylau.open(location)
+    except db.DatabaseURLError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def report(
+    table: Annotated[
+        int | None, typer.Option("--table", "-t", min=1, max=4,
+                                 help="Only this table of the paper (1-4).")
+    ] = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    fmt: FormatOpt = OutputFormat.TEXT,
+    totals: Annotated[bool, typer.Option(help="Also print Tables 3-4 added up nationally.")] = True,
+    location: DbOpt = None,
+) -> None:
+    """Print the seed paper's tables from the database (bundled data loaded on first use)."""
+    service = _open(location)
+    inputs = service.seed_inputs()
+    numbers = [table] if table else list(seed_tables.TABLES)
+    tables = [seed_tables.build(inputs, n, lang.value) for n in numbers]
+    if table is None and totals:
+        tables.append(seed_tables.national_summary(inputs, lang.value))
+    _print(render(tables, fmt))
+
+
+def _findings_table(findings: list[consistency.Finding], lang: str,
+                    unit_names: dict[str, str]) -> ReportTable:
+    report_table = ReportTable(
+        "findings", t("check.report.title", lang),
+        [Col("rule", t("check.col.rule", lang)), Col("severity", t("check.col.severity", lang)),
+         Col("unit", t("check.col.unit", lang)), Col("title", t("check.col.title", lang)),
+         Col("explanation", t("check.col.explanation", lang)),
+         Col("figures", t("check.col.figures", lang))],
+    )
+    for finding in findings:
+        figures = "; ".join(
+            t("check.figure", lang, id=f.id, table=f.provenance.table or "",
+              row=f.provenance.row or "", column=f.provenance.column or "-", value=str(f.value))
+            for f in finding.involved
+        )
+        report_table.rows.append([
+            Cell(finding.rule, finding.rule),
+            Cell(finding.severity, t(f"check.severity.{finding.severity}", lang)),
+            Cell(finding.unit, unit_names.get(finding.unit, finding.unit)),
+            Cell(finding.title(lang), finding.title(lang)),
+            Cell(finding.explain(lang, unit_names), finding.explain(lang, unit_names)),
+            Cell(figures, figures),
+        ])
+    if not findings:
+        report_table.notes.append(t("check.none", lang))
+    else:
+        report_table.notes.append(t("check.count", lang, count=len(findings)))
+    return report_table
+
+
+def _findings_text(findings: list[consistency.Finding], lang: str,
+                   unit_names: dict[str, str]) -> str:
+    lines = [t("check.report.title", lang), ""]
+    for finding in findings:
+        unit = unit_names.get(finding.unit, finding.unit)
+        severity = t(f"check.severity.{finding.severity}", lang)
+        lines.append(f"[{finding.rule}] {severity} · {unit} ({finding.unit}): {finding.title(lang)}")
+        lines.append(f"    {finding.explain(lang, unit_names)}")
+        lines.append(f"    {t('check.col.figures', lang)}:")
+        for f in finding.involved:
+            lines.append("      " + t("check.figure", lang, id=f.id, table=f.provenance.table or "",
+                                      row=f.provenance.row or "", column=f.provenance.column or "-",
+                                      value=str(f.value)))
+        for name, value in finding.computed.items():
+            lines.append(f"    {t('check.computed', lang)} {name} = {value}")
+        lines.append("")
+    lines.append(t("check.count", lang, count=len(findings)) if findings else t("check.none", lang))
+    return "\n".join(lines)
+
+
+def _findings_json(findings: list[consistency.Finding], lang: str,
+                   unit_names: dict[str, str]) -> str:
+    return json.dumps([
+        {
+            "rule": f.rule, "severity": f.severity, "level": f.level.value, "unit": f.unit,
+            "title": f.title(lang), "explanation": f.explain(lang, unit_names),
+            "computed": {k: str(v) for k, v in f.computed.items()},
+            "figures": [
+                {"id": x.id, "value": str(x.value), "source": x.provenance.source,
+                 "table": x.provenance.table, "row": x.provenance.row,
+                 "column": x.provenance.column}
+                for x in f.involved
+            ],
+        }
+        for f in findings
+    ], ensure_ascii=False, indent=2) + "\n"
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Dataset files or folders to check instead of the database.",
+                       show_default=False),
+    ] = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    fmt: FormatOpt = OutputFormat.TEXT,
+    strict: Annotated[bool, typer.Option(help="Exit with status 1 if anything is found.")] = False,
+    location: DbOpt = None,
+) -> None:
+    """List every internal inconsistency of the figures, with the values and their sources."""
+    if paths:
+        try:
+            content = reader.read(paths, known=_bundled_keys())
+        except reader.DatasetError as exc:
+            _report_problems(exc, lang.value)
+            raise typer.Exit(2) from exc
+        figures = convert.figures(content)
+        names = {c: n.get(lang.value) for c, n in convert.region_names(
+            reader.read([bundled.folder()])).items()}
+        names.update({c: n.get(lang.value) for c, n in convert.region_names(content).items()})
+    else:
+        service = _open(location)
+        figures = service.figures()
+        inputs = service.seed_inputs()
+        names = {c: n.get(lang.value) for c, n in inputs.region_names.items()}
+    findings = consistency.check(figures)
+    if fmt is OutputFormat.JSON:
+        _print(_findings_json(findings, lang.value, names))
+    elif fmt is OutputFormat.TEXT:
+        _print(_findings_text(findings, lang.value, names))
+    else:
+        _print(render([_findings_table(findings, lang.value, names)], fmt))
+    if strict and findings:
+        raise typer.Exit(1)
+
+
+def _bundled_keys() -> dict[str, set[str]]:
+    content = reader.read([bundled.folder()])
+    return {
+        "sources.code": {str(r["code"]) for r in content.rows["sources"]},
+        "regions.code": {str(r["code"]) for r in content.rows["regions"]},
+        "parties.code": {str(r["code"]) for r in content.rows["parties"]},
+        "elections.code": {str(r["code"]) for r in content.rows["elections"]},
+    }
+
+
+def _report_problems(error: reader.DatasetError, lang: str) -> None:
+    typer.echo(t("import.failed", lang, count=len(error.problems)), err=True)
+    for problem in error.problems:
+        typer.echo("  " + problem.render(lang), err=True)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, a folder, or a "
+                                                "datapackage.json, in the bundled format.")],
+    resource: Annotated[str | None, typer.Option(
+        help="Resource of a single CSV whose name is not the resource name.")] = None,
+    dataset: Annotated[str, typer.Option(help="Name under which the figures are stored.")] = "imported",
+    actor: Annotated[str, typer.Option(help="Who imports (recorded in the audit log).")] = (
+        os.environ.get("USER", "cli")),
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    location: DbOpt = None,
+) -> None:
+    """Import dataset files; any rejected row rejects the whole import, which writes nothing."""
+    service = _open(location)
+    try:
+        result = service.import_files(paths, actor=actor, dataset=dataset, resource=resource)
+    except reader.DatasetError as exc:
+        _report_problems(exc, lang.value)
+        raise typer.Exit(2) from exc
+    counts = ", ".join(f"{name}: {count}" for name, count in sorted(result.counts.items()))
+    typer.echo(t("import.done", lang.value, counts=counts, seq=result.audit_seq))
+
+
+@db_app.command("upgrade")
+def db_upgrade(location: DbOpt = None, lang: LangOpt = _default_lang()) -> None:  # noqa: B008
+    """Create or migrate the schema (Alembic) and load the bundled data if needed."""
+    service = _open(location)
+    typer.echo(t("db.ready", lang.value, url=service.engine.url.render_as_string(hide_password=True),
+                 revision=db.current_revision(service.engine) or "-"))
+
+
+@db_app.command("verify-audit")
+def db_verify_audit(location: DbOpt = None, lang: LangOpt = _default_lang()) -> None:  # noqa: B008
+    """Recompute the hash chain of the audit log; exit 1 if it is broken."""
+    service = _open(location)
+    with service.session() as session:
+        breaks = audit.verify_chain(session)
+    if breaks:
+        for item in breaks:
+            typer.echo(t("db.audit.break", lang.value, seq=item.seq, reason=item.reason), err=True)
+        raise typer.Exit(1)
+    typer.echo(t("db.audit.ok", lang.value))
+
+
+def _mount_optional() -> None:
+    """Commands of other layers register themselves here."""
+    try:
+        from saylau.law import allocation_cli
+    except ImportError:  # pragma: no cover - layer not installed
+        return
+    allocation_cli.register(app)
+
+
+_mount_optional()
+
+
+def main() -> None:
+    """Entry point of the ``saylau`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
