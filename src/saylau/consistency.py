@@ -342,3 +342,33 @@ def check(figures: Iterable[Figure], rules: Iterable[str] | None = None) -> list
     index = Figures(figures)
     selected = [RULES[code] for code in (rules or sorted(RULES))]
     return [finding for r in selected for finding in r.function(index)]
+
+
+def rules_markdown(lang: str = "en") -> str:
+    """The docs page of the rules (docs/consistency.md), generated from the registry."""
+    lines = [
+        "# Consistency rules (`saylau check`)",
+        "",
+        "Each rule compares published figures with each other; none knows which figure of which",
+        "source is wrong. Findings show the published numbers unchanged, with their table, row",
+        "and column, beside what saylau computed. This page is generated from",
+        "`saylau.consistency`.",
+        "",
+        "| rule | name | what it checks |",
+        "| --- | --- | --- |",
+    ]
+    for code in sorted(RULES):
+        doc = (RULES[code].function.__doc__ or "").strip().splitlines()[0]
+        lines.append(f"| {code} | {t(f'check.{code}.title', lang)} | {doc} |")
+    lines += [
+        "",
+        "On the bundled `kz-2021-rural-akim` data the check finds:",
+        "",
+        "- C.02 Turkistan Region: the akims elected add up to 166 in 60 okrugs (Table 4).",
+        "- C.02 the republic: Tables 3–4 add up to 836 akims elected, the text gives 730 okrugs.",
+        "- C.03 the republic: Tables 3–4 add up to 2,172 candidates, Table 2 gives 2,297.",
+        "",
+        "Run `saylau check --lang kk|ru|en` for the full explanations and the figures involved.",
+        "",
+    ]
+    return "\n".join(lines)

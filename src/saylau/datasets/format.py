@@ -224,3 +224,57 @@ BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
 
 # Measures that count people or things, never negative; shares are percentages 0..100.
 PERCENT_MEASURES = frozenset({Measure.CANDIDATES_SHARE_PCT.value})
+
+
+def format_markdown() -> str:
+    """The format page of the docs (docs/format.md), generated from :data:`RESOURCES`."""
+    lines = [
+        "# Dataset format",
+        "",
+        "A saylau dataset is a folder of CSV files (UTF-8, comma-separated, header row), one per",
+        "resource, with a Frictionless `datapackage.json`; or one JSON file holding an object",
+        "whose keys are resource names and whose values are lists of row objects. `saylau import`",
+        "accepts a folder, a `datapackage.json`, a single CSV named after its resource (or with",
+        "`--resource`), or a JSON file. Empty cells are missing values. This page is generated",
+        "from `saylau.datasets.format`.",
+        "",
+        "Types: `code` is letters, digits and `.` `_` `:` `-`; `count` is a whole number ≥ 0;",
+        "`decimal` is an exact decimal number (at most 4 decimal places); `date` is ISO 8601",
+        "(YYYY-MM-DD); `boolean` is `true` or `false`.",
+        "",
+    ]
+    for resource in RESOURCES:
+        lines += [f"## `{resource.filename}` — {resource.title}", "", resource.description, "",
+                  f"Key: {', '.join(f'`{k}`' for k in resource.key)}", "",
+                  "| column | type | required | description |", "| --- | --- | --- | --- |"]
+        for column in resource.columns:
+            extra = ""
+            if column.enum:
+                extra = " One of: " + ", ".join(f"`{v}`" for v in column.enum) + "."
+            if column.ref:
+                extra += f" Must match `{column.ref}`."
+            lines.append(f"| `{column.name}` | {column.type.value} | "
+                         f"{'yes' if column.required else ''} | {column.description}{extra} |")
+        lines.append("")
+    lines += [
+        "## Rules checked on import",
+        "",
+        "Every problem of every file is reported in one run, each with file, line (or JSON",
+        "pointer), column and rule code; if any row is rejected nothing is written.",
+        "",
+        "| rule | meaning |",
+        "| --- | --- |",
+    ]
+    from saylau.i18n import t
+
+    for number in range(1, 27):
+        code = f"I.{number:03d}"
+        lines.append(f"| {code} | {t(f'import.{code}', 'en').replace('|', '/')} |")
+    lines += [
+        "",
+        "Figures also obey: a count measure is a whole number ≥ 0 (I.004, I.005); a percentage",
+        "is at most 100 (I.017); level `republic` has unit `KZ` (I.021); level `region` names a",
+        "known region (I.009); a figure for a party has nomination `party` (I.020).",
+        "",
+    ]
+    return "\n".join(lines)
