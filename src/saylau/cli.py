@@ -49,8 +49,12 @@ def _default_lang() -> LangOption:
 
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help="Database path or URL (default: $SAYLAU_DATABASE_URL or the "
-                 "embedded SQLite file in $SAYLAU_HOME).", show_default=False),
+    typer.Option(
+        "--db",
+        help="Database path or URL (default: $SAYLAU_DATABASE_URL or the "
+        "embedded SQLite file in $SAYLAU_HOME).",
+        show_default=False,
+    ),
 ]
 LangOpt = Annotated[LangOption, typer.Option("--lang", "-l", help="Language of the output.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -71,8 +75,8 @@ def _print(text: str) -> None:
 @app.command()
 def report(
     table: Annotated[
-        int | None, typer.Option("--table", "-t", min=1, max=4,
-                                 help="Only this table of the paper (1-4).")
+        int | None,
+        typer.Option("--table", "-t", min=1, max=4, help="Only this table of the paper (1-4)."),
     ] = None,
     lang: LangOpt = _default_lang(),  # noqa: B008
     fmt: FormatOpt = OutputFormat.TEXT,
@@ -89,29 +93,44 @@ def report(
     _print(render(tables, fmt))
 
 
-def _findings_table(findings: list[consistency.Finding], lang: str,
-                    unit_names: dict[str, str]) -> ReportTable:
+def _findings_table(
+    findings: list[consistency.Finding], lang: str, unit_names: dict[str, str]
+) -> ReportTable:
     report_table = ReportTable(
-        "findings", t("check.report.title", lang),
-        [Col("rule", t("check.col.rule", lang)), Col("severity", t("check.col.severity", lang)),
-         Col("unit", t("check.col.unit", lang)), Col("title", t("check.col.title", lang)),
-         Col("explanation", t("check.col.explanation", lang)),
-         Col("figures", t("check.col.figures", lang))],
+        "findings",
+        t("check.report.title", lang),
+        [
+            Col("rule", t("check.col.rule", lang)),
+            Col("severity", t("check.col.severity", lang)),
+            Col("unit", t("check.col.unit", lang)),
+            Col("title", t("check.col.title", lang)),
+            Col("explanation", t("check.col.explanation", lang)),
+            Col("figures", t("check.col.figures", lang)),
+        ],
     )
     for finding in findings:
         figures = "; ".join(
-            t("check.figure", lang, id=f.id, table=f.provenance.table or "",
-              row=f.provenance.row or "", column=f.provenance.column or "-", value=str(f.value))
+            t(
+                "check.figure",
+                lang,
+                id=f.id,
+                table=f.provenance.table or "",
+                row=f.provenance.row or "",
+                column=f.provenance.column or "-",
+                value=str(f.value),
+            )
             for f in finding.involved
         )
-        report_table.rows.append([
-            Cell(finding.rule, finding.rule),
-            Cell(finding.severity, t(f"check.severity.{finding.severity}", lang)),
-            Cell(finding.unit, unit_names.get(finding.unit, finding.unit)),
-            Cell(finding.title(lang), finding.title(lang)),
-            Cell(finding.explain(lang, unit_names), finding.explain(lang, unit_names)),
-            Cell(figures, figures),
-        ])
+        report_table.rows.append(
+            [
+                Cell(finding.rule, finding.rule),
+                Cell(finding.severity, t(f"check.severity.{finding.severity}", lang)),
+                Cell(finding.unit, unit_names.get(finding.unit, finding.unit)),
+                Cell(finding.title(lang), finding.title(lang)),
+                Cell(finding.explain(lang, unit_names), finding.explain(lang, unit_names)),
+                Cell(figures, figures),
+            ]
+        )
     if not findings:
         report_table.notes.append(t("check.none", lang))
     else:
@@ -119,19 +138,31 @@ def _findings_table(findings: list[consistency.Finding], lang: str,
     return report_table
 
 
-def _findings_text(findings: list[consistency.Finding], lang: str,
-                   unit_names: dict[str, str]) -> str:
+def _findings_text(
+    findings: list[consistency.Finding], lang: str, unit_names: dict[str, str]
+) -> str:
     lines = [t("check.report.title", lang), ""]
     for finding in findings:
         unit = unit_names.get(finding.unit, finding.unit)
         severity = t(f"check.severity.{finding.severity}", lang)
-        lines.append(f"[{finding.rule}] {severity} · {unit} ({finding.unit}): {finding.title(lang)}")
+        lines.append(
+            f"[{finding.rule}] {severity} · {unit} ({finding.unit}): {finding.title(lang)}"
+        )
         lines.append(f"    {finding.explain(lang, unit_names)}")
         lines.append(f"    {t('check.col.figures', lang)}:")
         for f in finding.involved:
-            lines.append("      " + t("check.figure", lang, id=f.id, table=f.provenance.table or "",
-                                      row=f.provenance.row or "", column=f.provenance.column or "-",
-                                      value=str(f.value)))
+            lines.append(
+                "      "
+                + t(
+                    "check.figure",
+                    lang,
+                    id=f.id,
+                    table=f.provenance.table or "",
+                    row=f.provenance.row or "",
+                    column=f.provenance.column or "-",
+                    value=str(f.value),
+                )
+            )
         for name, value in finding.computed.items():
             lines.append(f"    {t('check.computed', lang)} {name} = {value}")
         lines.append("")
@@ -139,30 +170,48 @@ def _findings_text(findings: list[consistency.Finding], lang: str,
     return "\n".join(lines)
 
 
-def _findings_json(findings: list[consistency.Finding], lang: str,
-                   unit_names: dict[str, str]) -> str:
-    return json.dumps([
-        {
-            "rule": f.rule, "severity": f.severity, "level": f.level.value, "unit": f.unit,
-            "title": f.title(lang), "explanation": f.explain(lang, unit_names),
-            "computed": {k: str(v) for k, v in f.computed.items()},
-            "figures": [
-                {"id": x.id, "value": str(x.value), "source": x.provenance.source,
-                 "table": x.provenance.table, "row": x.provenance.row,
-                 "column": x.provenance.column}
-                for x in f.involved
+def _findings_json(
+    findings: list[consistency.Finding], lang: str, unit_names: dict[str, str]
+) -> str:
+    return (
+        json.dumps(
+            [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "level": f.level.value,
+                    "unit": f.unit,
+                    "title": f.title(lang),
+                    "explanation": f.explain(lang, unit_names),
+                    "computed": {k: str(v) for k, v in f.computed.items()},
+                    "figures": [
+                        {
+                            "id": x.id,
+                            "value": str(x.value),
+                            "source": x.provenance.source,
+                            "table": x.provenance.table,
+                            "row": x.provenance.row,
+                            "column": x.provenance.column,
+                        }
+                        for x in f.involved
+                    ],
+                }
+                for f in findings
             ],
-        }
-        for f in findings
-    ], ensure_ascii=False, indent=2) + "\n"
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 @app.command()
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Dataset files or folders to check instead of the database.",
-                       show_default=False),
+        typer.Argument(
+            help="Dataset files or folders to check instead of the database.", show_default=False
+        ),
     ] = None,
     lang: LangOpt = _default_lang(),  # noqa: B008
     fmt: FormatOpt = OutputFormat.TEXT,
@@ -177,8 +226,10 @@ def check(
             _report_problems(exc, lang.value)
             raise typer.Exit(2) from exc
         figures = convert.figures(content)
-        names = {c: n.get(lang.value) for c, n in convert.region_names(
-            reader.read([bundled.folder()])).items()}
+        names = {
+            c: n.get(lang.value)
+            for c, n in convert.region_names(reader.read([bundled.folder()])).items()
+        }
         names.update({c: n.get(lang.value) for c, n in convert.region_names(content).items()})
     else:
         service = _open(location)
@@ -214,13 +265,22 @@ def _report_problems(error: reader.DatasetError, lang: str) -> None:
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, a folder, or a "
-                                                "datapackage.json, in the bundled format.")],
-    resource: Annotated[str | None, typer.Option(
-        help="Resource of a single CSV whose name is not the resource name.")] = None,
-    dataset: Annotated[str, typer.Option(help="Name under which the figures are stored.")] = "imported",
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV or JSON files, a folder, or a datapackage.json, in the bundled format."
+        ),
+    ],
+    resource: Annotated[
+        str | None,
+        typer.Option(help="Resource of a single CSV whose name is not the resource name."),
+    ] = None,
+    dataset: Annotated[
+        str, typer.Option(help="Name under which the figures are stored.")
+    ] = "imported",
     actor: Annotated[str, typer.Option(help="Who imports (recorded in the audit log).")] = (
-        os.environ.get("USER", "cli")),
+        os.environ.get("USER", "cli")
+    ),
     lang: LangOpt = _default_lang(),  # noqa: B008
     location: DbOpt = None,
 ) -> None:
@@ -239,8 +299,14 @@ def import_(
 def db_upgrade(location: DbOpt = None, lang: LangOpt = _default_lang()) -> None:  # noqa: B008
     """Create or migrate the schema (Alembic) and load the bundled data if needed."""
     service = _open(location)
-    typer.echo(t("db.ready", lang.value, url=service.engine.url.render_as_string(hide_password=True),
-                 revision=db.current_revision(service.engine) or "-"))
+    typer.echo(
+        t(
+            "db.ready",
+            lang.value,
+            url=service.engine.url.render_as_string(hide_password=True),
+            revision=db.current_revision(service.engine) or "-",
+        )
+    )
 
 
 @db_app.command("verify-audit")

@@ -65,10 +65,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str) -> Callable[[Callable[[Figures], list[Finding]]], Callable[[Figures], list[Finding]]]:
+def rule(
+    code: str,
+) -> Callable[[Callable[[Figures], list[Finding]]], Callable[[Figures], list[Finding]]]:
     """Register a rule under ``code``."""
 
-    def register(function: Callable[[Figures], list[Finding]]) -> Callable[[Figures], list[Finding]]:
+    def register(
+        function: Callable[[Figures], list[Finding]],
+    ) -> Callable[[Figures], list[Finding]]:
         RULES[code] = Rule(code, function)
         return function
 
@@ -114,7 +118,11 @@ def breakdown_sums(figures: Figures) -> list[Finding]:
     findings: list[Finding] = []
     for unit, keyed in figures.by_unit.items():
         for (election, measure, party, nomination, sex), items in keyed.items():
-            if party is not None or (nomination, sex) != ALL or measure is Measure.CANDIDATES_SHARE_PCT:
+            if (
+                party is not None
+                or (nomination, sex) != ALL
+                or measure is Measure.CANDIDATES_SHARE_PCT
+            ):
                 continue
             total = items[0]
             splits = {
@@ -136,13 +144,24 @@ def breakdown_sums(figures: Figures) -> list[Finding]:
                     continue
                 computed = sum((p.value for p in parts), Decimal(0))
                 if computed != total.value:
-                    findings.append(Finding(
-                        "C.01", "error", unit[0], unit[1],
-                        {"measure": measure.value, "unit": unit[1],
-                         "dimension": dimension, "total": _fmt(total.value),
-                         "sum": _fmt(computed), "difference": _fmt(computed - total.value)},
-                        (total, *parts), {"sum": computed},
-                    ))
+                    findings.append(
+                        Finding(
+                            "C.01",
+                            "error",
+                            unit[0],
+                            unit[1],
+                            {
+                                "measure": measure.value,
+                                "unit": unit[1],
+                                "dimension": dimension,
+                                "total": _fmt(total.value),
+                                "sum": _fmt(computed),
+                                "difference": _fmt(computed - total.value),
+                            },
+                            (total, *parts),
+                            {"sum": computed},
+                        )
+                    )
     return findings
 
 
@@ -155,9 +174,7 @@ def _winners(figures: Figures, unit: tuple[Level, str], election: str | None) ->
     ]
 
 
-def _regional_sum(
-    figures: Figures, key: Key
-) -> tuple[Decimal, list[Figure]] | None:
+def _regional_sum(figures: Figures, key: Key) -> tuple[Decimal, list[Figure]] | None:
     items = [
         found
         for unit in figures.units(Level.REGION)
@@ -184,12 +201,22 @@ def winners_equal_contests(figures: Figures) -> list[Finding]:
                 continue
             total = sum((w.value for w in winners), Decimal(0))
             if total != contests.value:
-                findings.append(Finding(
-                    "C.02", "error" if total > contests.value else "warning", unit[0], unit[1],
-                    {"unit": unit[1], "winners": _fmt(total), "okrugs": _fmt(contests.value),
-                     "difference": _fmt(total - contests.value)},
-                    (contests, *winners), {"winners": total},
-                ))
+                findings.append(
+                    Finding(
+                        "C.02",
+                        "error" if total > contests.value else "warning",
+                        unit[0],
+                        unit[1],
+                        {
+                            "unit": unit[1],
+                            "winners": _fmt(total),
+                            "okrugs": _fmt(contests.value),
+                            "difference": _fmt(total - contests.value),
+                        },
+                        (contests, *winners),
+                        {"winners": total},
+                    )
+                )
         # The same rule on the sums of the regional tables, against the national figure.
         republic = (Level.REPUBLIC, "KZ")
         contests = figures.one(republic, key)
@@ -199,12 +226,22 @@ def winners_equal_contests(figures: Figures) -> list[Finding]:
         if regional:
             total = sum((w.value for w in regional), Decimal(0))
             if total != contests.value:
-                findings.append(Finding(
-                    "C.02", "error" if total > contests.value else "warning", Level.REPUBLIC, "KZ",
-                    {"unit": "KZ (Σ)", "winners": _fmt(total), "okrugs": _fmt(contests.value),
-                     "difference": _fmt(total - contests.value)},
-                    (contests,), {"winners": total},
-                ))
+                findings.append(
+                    Finding(
+                        "C.02",
+                        "error" if total > contests.value else "warning",
+                        Level.REPUBLIC,
+                        "KZ",
+                        {
+                            "unit": "KZ (Σ)",
+                            "winners": _fmt(total),
+                            "okrugs": _fmt(contests.value),
+                            "difference": _fmt(total - contests.value),
+                        },
+                        (contests,),
+                        {"winners": total},
+                    )
+                )
     return findings
 
 
@@ -222,13 +259,23 @@ def regions_add_up_to_republic(figures: Figures) -> list[Finding]:
             continue
         total, parts = regional
         if total != national.value:
-            findings.append(Finding(
-                "C.03", "error", Level.REPUBLIC, "KZ",
-                {"measure": key[1].value, "national": _fmt(national.value),
-                 "regional": _fmt(total), "regions": len(parts),
-                 "difference": _fmt(total - national.value)},
-                (national, *parts), {"regional_sum": total},
-            ))
+            findings.append(
+                Finding(
+                    "C.03",
+                    "error",
+                    Level.REPUBLIC,
+                    "KZ",
+                    {
+                        "measure": key[1].value,
+                        "national": _fmt(national.value),
+                        "regional": _fmt(total),
+                        "regions": len(parts),
+                        "difference": _fmt(total - national.value),
+                    },
+                    (national, *parts),
+                    {"regional_sum": total},
+                )
+            )
     return findings
 
 
@@ -241,7 +288,9 @@ def stated_shares(figures: Figures) -> list[Finding]:
             if measure is not Measure.CANDIDATES_SHARE_PCT:
                 continue
             stated = items[0]
-            part = figures.one(unit, (election, Measure.CANDIDATES_REGISTERED, party, nomination, sex))
+            part = figures.one(
+                unit, (election, Measure.CANDIDATES_REGISTERED, party, nomination, sex)
+            )
             whole = figures.one(
                 unit, (election, Measure.CANDIDATES_REGISTERED, None, Nomination.ALL, Sex.ALL)
             )
@@ -252,18 +301,28 @@ def stated_shares(figures: Figures) -> list[Finding]:
             exact = part.value * 100 / whole.value
             rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
             if rounded != stated.value:
-                findings.append(Finding(
-                    "C.04", "error", unit[0], unit[1],
-                    {"stated": _fmt(stated.value), "computed": _fmt(rounded),
-                     "part": _fmt(part.value), "whole": _fmt(whole.value)},
-                    (stated, part, whole), {"share": rounded},
-                ))
+                findings.append(
+                    Finding(
+                        "C.04",
+                        "error",
+                        unit[0],
+                        unit[1],
+                        {
+                            "stated": _fmt(stated.value),
+                            "computed": _fmt(rounded),
+                            "part": _fmt(part.value),
+                            "whole": _fmt(whole.value),
+                        },
+                        (stated, part, whole),
+                        {"share": rounded},
+                    )
+                )
     return findings
 
 
 @rule("C.05")
 def bounds(figures: Figures) -> list[Finding]:
-    """Counts that cannot exceed others: okrugs and winners need candidates; okrugs need stations."""
+    """Counts bounded by others: okrugs and winners need candidates; okrugs need stations."""
     findings: list[Finding] = []
     for unit, keyed in figures.by_unit.items():
         elections = {k[0] for k in keyed}
@@ -271,8 +330,12 @@ def bounds(figures: Figures) -> list[Finding]:
             if election is None:
                 continue
 
-            def get(measure: Measure, nomination: Nomination = Nomination.ALL,
-                    _unit: tuple[Level, str] = unit, _e: str = election) -> Figure | None:
+            def get(
+                measure: Measure,
+                nomination: Nomination = Nomination.ALL,
+                _unit: tuple[Level, str] = unit,
+                _e: str = election,
+            ) -> Figure | None:
                 return figures.one(_unit, (_e, measure, None, nomination, Sex.ALL))
 
             candidates = get(Measure.CANDIDATES_REGISTERED)
@@ -284,22 +347,41 @@ def bounds(figures: Figures) -> list[Finding]:
             ]
             for small, large, relation in pairs:
                 if small is not None and large is not None and small.value > large.value:
-                    findings.append(Finding(
-                        "C.05", "error", unit[0], unit[1],
-                        {"relation": relation, "unit": unit[1],
-                         "small": _fmt(small.value), "large": _fmt(large.value)},
-                        (small, large),
-                    ))
+                    findings.append(
+                        Finding(
+                            "C.05",
+                            "error",
+                            unit[0],
+                            unit[1],
+                            {
+                                "relation": relation,
+                                "unit": unit[1],
+                                "small": _fmt(small.value),
+                                "large": _fmt(large.value),
+                            },
+                            (small, large),
+                        )
+                    )
             winners = _winners(figures, unit, election)
             if candidates is not None and winners:
                 total = sum((w.value for w in winners), Decimal(0))
                 if total > candidates.value:
-                    findings.append(Finding(
-                        "C.05", "error", unit[0], unit[1],
-                        {"relation": "winners_candidates", "unit": unit[1],
-                         "small": _fmt(total), "large": _fmt(candidates.value)},
-                        (candidates, *winners), {"winners": total},
-                    ))
+                    findings.append(
+                        Finding(
+                            "C.05",
+                            "error",
+                            unit[0],
+                            unit[1],
+                            {
+                                "relation": "winners_candidates",
+                                "unit": unit[1],
+                                "small": _fmt(total),
+                                "large": _fmt(candidates.value),
+                            },
+                            (candidates, *winners),
+                            {"winners": total},
+                        )
+                    )
     return findings
 
 
@@ -311,11 +393,16 @@ def conflicting_figures(figures: Figures) -> list[Finding]:
         for items in keyed.values():
             values = {f.value for f in items if not f.approximate}
             if len(values) > 1:
-                findings.append(Finding(
-                    "C.06", "error", unit[0], unit[1],
-                    {"unit": unit[1], "values": ", ".join(_fmt(v) for v in sorted(values))},
-                    tuple(items),
-                ))
+                findings.append(
+                    Finding(
+                        "C.06",
+                        "error",
+                        unit[0],
+                        unit[1],
+                        {"unit": unit[1], "values": ", ".join(_fmt(v) for v in sorted(values))},
+                        tuple(items),
+                    )
+                )
     return findings
 
 
@@ -325,15 +412,27 @@ def registry_plausibility(figures: Figures) -> list[Finding]:
     findings: list[Finding] = []
     for figure in figures.all:
         if figure.measure is Measure.PARTY_MEMBERS and figure.value <= 0:
-            findings.append(Finding(
-                "C.07", "error", figure.level, figure.unit,
-                {"party": figure.party, "detail": f"members = {_fmt(figure.value)}"}, (figure,),
-            ))
+            findings.append(
+                Finding(
+                    "C.07",
+                    "error",
+                    figure.level,
+                    figure.unit,
+                    {"party": figure.party, "detail": f"members = {_fmt(figure.value)}"},
+                    (figure,),
+                )
+            )
         if figure.measure is Measure.PARTY_FOUNDED_YEAR and not 1900 <= figure.value <= 2100:
-            findings.append(Finding(
-                "C.07", "error", figure.level, figure.unit,
-                {"party": figure.party, "detail": f"founded = {_fmt(figure.value)}"}, (figure,),
-            ))
+            findings.append(
+                Finding(
+                    "C.07",
+                    "error",
+                    figure.level,
+                    figure.unit,
+                    {"party": figure.party, "detail": f"founded = {_fmt(figure.value)}"},
+                    (figure,),
+                )
+            )
     return findings
 
 

@@ -69,8 +69,14 @@ class Saylau:
             if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
                 return  # another process loaded it meanwhile
             counts = datasets.write(session, bundled.DEFAULT, content, digest)
-            audit.record(session, actor=SYSTEM_ACTOR, action="dataset.load", entity="dataset",
-                         entity_id=bundled.DEFAULT, payload={"sha256": digest, "counts": counts})
+            audit.record(
+                session,
+                actor=SYSTEM_ACTOR,
+                action="dataset.load",
+                entity="dataset",
+                entity_id=bundled.DEFAULT,
+                payload={"sha256": digest, "counts": counts},
+            )
 
     def import_files(
         self,
@@ -93,9 +99,16 @@ class Saylau:
         with db.transaction(self.engine) as session:
             counts = datasets.write(session, dataset, content, _sha(digest))
             entry = audit.record(
-                session, actor=actor, action="dataset.import", entity="dataset", entity_id=dataset,
-                payload={"files": [str(p) for p in paths], "counts": counts,
-                         "at": dt.datetime.now(dt.UTC).isoformat()},
+                session,
+                actor=actor,
+                action="dataset.import",
+                entity="dataset",
+                entity_id=dataset,
+                payload={
+                    "files": [str(p) for p in paths],
+                    "counts": counts,
+                    "at": dt.datetime.now(dt.UTC).isoformat(),
+                },
             )
         return ImportResult(dataset, counts, entry.seq)
 
@@ -120,12 +133,22 @@ class Saylau:
         """Stored figures as a Polars frame, the exact value as text and as a float."""
         rows = [
             {
-                "id": f.id, "election": f.election, "level": f.level.value, "unit": f.unit,
-                "measure": f.measure.value, "party": f.party, "nomination": f.nomination.value,
-                "sex": f.sex.value, "value": str(f.value), "value_num": float(f.value),
-                "approximate": f.approximate, "source": f.provenance.source,
-                "table": f.provenance.table, "row": f.provenance.row,
-                "column": f.provenance.column, "note": f.provenance.note,
+                "id": f.id,
+                "election": f.election,
+                "level": f.level.value,
+                "unit": f.unit,
+                "measure": f.measure.value,
+                "party": f.party,
+                "nomination": f.nomination.value,
+                "sex": f.sex.value,
+                "value": str(f.value),
+                "value_num": float(f.value),
+                "approximate": f.approximate,
+                "source": f.provenance.source,
+                "table": f.provenance.table,
+                "row": f.provenance.row,
+                "column": f.provenance.column,
+                "note": f.provenance.note,
             }
             for f in self.figures(election)
         ]

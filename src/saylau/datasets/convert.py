@@ -17,31 +17,35 @@ def figures(content: DatasetContent) -> list[Figure]:
     for row in content.rows.get("figures", []):
         value = row["value"]
         assert isinstance(value, Decimal)
-        out.append(Figure(
-            id=str(row["id"]),
-            election=row["election"],  # type: ignore[arg-type]
-            level=Level(str(row["level"])),
-            unit=str(row["unit"]),
-            measure=Measure(str(row["measure"])),
-            party=row["party"],  # type: ignore[arg-type]
-            nomination=Nomination(str(row["nomination"])),
-            sex=Sex(str(row["sex"])),
-            value=value,
-            approximate=bool(row["approximate"]),
-            provenance=Provenance(
-                source=str(row["source"]),
-                table=row["table"],  # type: ignore[arg-type]
-                row=row["row"],  # type: ignore[arg-type]
-                column=row["column"],  # type: ignore[arg-type]
-                position=row["position"],  # type: ignore[arg-type]
-                note=row["note"],  # type: ignore[arg-type]
-            ),
-        ))
+        out.append(
+            Figure(
+                id=str(row["id"]),
+                election=row["election"],  # type: ignore[arg-type]
+                level=Level(str(row["level"])),
+                unit=str(row["unit"]),
+                measure=Measure(str(row["measure"])),
+                party=row["party"],  # type: ignore[arg-type]
+                nomination=Nomination(str(row["nomination"])),
+                sex=Sex(str(row["sex"])),
+                value=value,
+                approximate=bool(row["approximate"]),
+                provenance=Provenance(
+                    source=str(row["source"]),
+                    table=row["table"],  # type: ignore[arg-type]
+                    row=row["row"],  # type: ignore[arg-type]
+                    column=row["column"],  # type: ignore[arg-type]
+                    position=row["position"],  # type: ignore[arg-type]
+                    note=row["note"],  # type: ignore[arg-type]
+                ),
+            )
+        )
     return out
 
 
 def _names(row: dict[str, object], prefix: str = "name") -> Names:
-    return Names(kk=str(row[f"{prefix}_kk"]), ru=str(row[f"{prefix}_ru"]), en=str(row[f"{prefix}_en"]))
+    return Names(
+        kk=str(row[f"{prefix}_kk"]), ru=str(row[f"{prefix}_ru"]), en=str(row[f"{prefix}_en"])
+    )
 
 
 def party_periods(

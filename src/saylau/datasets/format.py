@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from saylau.domain import AdminUnitKind, ElectionType, Level, Measure, Nomination, Sex
+from saylau.domain import (
+    AdminUnitKind,
+    CommissionLevel,
+    ElectionType,
+    Level,
+    Measure,
+    Nomination,
+    Sex,
+)
 
 
 class FieldType(StrEnum):
@@ -22,6 +30,7 @@ class FieldType(StrEnum):
     INTEGER = "integer"
     DECIMAL = "decimal"
     DATE = "date"
+    DATETIME = "datetime"
     BOOLEAN = "boolean"
 
 
@@ -62,13 +71,14 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
-S, C, N, I, D, DT, B = (  # noqa: E741 - short aliases keep the table below readable
+S, C, N, I, D, DT, TS, B = (  # noqa: E741 - short aliases keep the tables below readable
     FieldType.STRING,
     FieldType.CODE,
     FieldType.COUNT,
     FieldType.INTEGER,
     FieldType.DECIMAL,
     FieldType.DATE,
+    FieldType.DATETIME,
     FieldType.BOOLEAN,
 )
 
@@ -102,8 +112,13 @@ REGIONS = Resource(
     ("code",),
     (
         Column("code", C, "Current ISO 3166-2 code (KZ-11 ...).", True),
-        Column("kind", S, "oblast or city of republican significance.", True,
-               (AdminUnitKind.OBLAST.value, AdminUnitKind.CITY_REPUBLICAN.value)),
+        Column(
+            "kind",
+            S,
+            "oblast or city of republican significance.",
+            True,
+            (AdminUnitKind.OBLAST.value, AdminUnitKind.CITY_REPUBLICAN.value),
+        ),
         Column("name_kk", S, "Name in Kazakh (Cyrillic).", True),
         Column("name_ru", S, "Name in Russian.", True),
         Column("name_en", S, "Name in English.", True),
@@ -191,13 +206,15 @@ FIGURES = Resource(
     ("id",),
     (
         Column("id", C, "Stable identifier of the figure.", True),
-        Column("election", C, "The election the figure is about (empty: none).",
-               ref="elections.code"),
+        Column(
+            "election", C, "The election the figure is about (empty: none).", ref="elections.code"
+        ),
         Column("level", S, "Level of the unit.", True, _values(Level)),
         Column("unit", C, "Code of the unit: KZ for the republic, a region code, ...", True),
         Column("measure", S, "What is counted.", True, _values(Measure)),
-        Column("party", C, "The party, for figures about one party's nominees.",
-               ref="parties.code"),
+        Column(
+            "party", C, "The party, for figures about one party's nominees.", ref="parties.code"
+        ),
         Column("nomination", S, "Breakdown by way of nomination.", True, _values(Nomination)),
         Column("sex", S, "Breakdown by sex.", True, _values(Sex)),
         Column("value", D, "The number exactly as published.", True),
@@ -211,6 +228,126 @@ FIGURES = Resource(
     ),
 )
 
+_OKRUG_KINDS = (
+    AdminUnitKind.RURAL_OKRUG.value,
+    AdminUnitKind.VILLAGE.value,
+    AdminUnitKind.SETTLEMENT.value,
+    AdminUnitKind.CITY_DISTRICT.value,
+)
+
+DISTRICTS = Resource(
+    "districts",
+    "Districts",
+    "Districts (аудан) and cities of regional significance.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier (KATO code where known).", True),
+        Column("region", C, "The region it belongs to.", True, ref="regions.code"),
+        Column(
+            "kind",
+            S,
+            "District or city of regional significance.",
+            True,
+            (AdminUnitKind.DISTRICT.value, AdminUnitKind.CITY_REGIONAL.value),
+        ),
+        Column("name_kk", S, "Name in Kazakh (Cyrillic).", True),
+        Column("name_ru", S, "Name in Russian.", True),
+        Column("name_en", S, "Name in English.", True),
+        Column("kato", S, "KATO code, if known."),
+    ),
+)
+
+OKRUGS = Resource(
+    "okrugs",
+    "Okrugs",
+    "Units that elect one akim: rural okrugs, villages, settlements, cities of district "
+    "significance.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier (KATO code where known).", True),
+        Column("district", C, "The district it belongs to.", True, ref="districts.code"),
+        Column("kind", S, "Kind of unit.", True, _OKRUG_KINDS),
+        Column("name_kk", S, "Name in Kazakh (Cyrillic).", True),
+        Column("name_ru", S, "Name in Russian.", True),
+        Column("name_en", S, "Name in English.", True),
+        Column("kato", S, "KATO code, if known."),
+        Column("population", N, "Residents, if known."),
+    ),
+)
+
+STATIONS = Resource(
+    "stations",
+    "Polling stations",
+    "Polling stations with the voters registered for the election being set up.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier of the station.", True),
+        Column("okrug", C, "The okrug it serves.", True, ref="okrugs.code"),
+        Column("number", N, "The station's official number.", True),
+        Column("name_kk", S, "Name or address in Kazakh.", True),
+        Column("name_ru", S, "Name or address in Russian.", True),
+        Column("name_en", S, "Name or address in English.", True),
+        Column("registered_voters", N, "Voters on the list for this election.", True),
+    ),
+)
+
+COMMISSIONS = Resource(
+    "commissions",
+    "Election commissions",
+    "Commissions and the territory each serves.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier.", True),
+        Column("level", S, "Level of the commission.", True, _values(CommissionLevel)),
+        Column(
+            "territory", C, "Code of the unit it serves (region, district, okrug, station).", True
+        ),
+        Column("name_kk", S, "Name in Kazakh.", True),
+        Column("name_ru", S, "Name in Russian.", True),
+        Column("name_en", S, "Name in English.", True),
+    ),
+)
+
+CANDIDATES = Resource(
+    "candidates",
+    "Candidates",
+    "Nominations for akim, with the facts the eligibility rules need.",
+    ("code",),
+    (
+        Column("code", C, "Stable identifier.", True),
+        Column(
+            "okrug", C, "The okrug whose akim the candidate stands for.", True, ref="okrugs.code"
+        ),
+        Column("name", S, "Full name as on the ballot.", True),
+        Column(
+            "party",
+            C,
+            "Nominating party; empty for a self-nominated candidate.",
+            ref="parties.code",
+        ),
+        Column("sex", S, "Sex.", False, (Sex.MALE.value, Sex.FEMALE.value)),
+        Column("birth_date", DT, "Date of birth.", True),
+        Column("citizen", B, "Citizen of the Republic of Kazakhstan.", True),
+        Column("criminal_record", B, "Has an unexpunged criminal record.", True),
+        Column("legally_incapable", B, "Declared legally incapable by a court.", True),
+        Column("corruption_offence", B, "Has committed a corruption offence barring office.", True),
+        Column("qualified", B, "Meets the civil-service qualification of the post.", True),
+        Column("party_member", B, "Member of the nominating party (party nominees).", False),
+        Column("signatures", N, "Valid supporting signatures (self-nominees)."),
+        Column("deposit_paid", B, "Election deposit paid.", True),
+        Column("declarations_filed", B, "Asset declarations of candidate and spouse filed.", True),
+        Column(
+            "nominated_at",
+            TS,
+            "When the nomination was submitted (ISO 8601; local time "
+            "Asia/Almaty if no zone is given).",
+            True,
+        ),
+        Column("incumbent", B, "The sitting akim of this okrug."),
+        Column("former_akim", B, "Was an akim before (here or elsewhere)."),
+    ),
+)
+
 RESOURCES: tuple[Resource, ...] = (
     SOURCES,
     REGIONS,
@@ -219,7 +356,13 @@ RESOURCES: tuple[Resource, ...] = (
     PARTY_LINEAGE,
     ELECTIONS,
     FIGURES,
+    DISTRICTS,
+    OKRUGS,
+    STATIONS,
+    COMMISSIONS,
+    CANDIDATES,
 )
+SETUP_RESOURCES = frozenset({"districts", "okrugs", "stations", "commissions", "candidates"})
 BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
 
 # Measures that count people or things, never negative; shares are percentages 0..100.
@@ -240,21 +383,31 @@ def format_markdown() -> str:
         "",
         "Types: `code` is letters, digits and `.` `_` `:` `-`; `count` is a whole number ≥ 0;",
         "`decimal` is an exact decimal number (at most 4 decimal places); `date` is ISO 8601",
-        "(YYYY-MM-DD); `boolean` is `true` or `false`.",
+        "(YYYY-MM-DD); `datetime` is ISO 8601 with a time (local time Asia/Almaty when no",
+        "zone is given); `boolean` is `true` or `false`.",
         "",
     ]
     for resource in RESOURCES:
-        lines += [f"## `{resource.filename}` — {resource.title}", "", resource.description, "",
-                  f"Key: {', '.join(f'`{k}`' for k in resource.key)}", "",
-                  "| column | type | required | description |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"## `{resource.filename}` — {resource.title}",
+            "",
+            resource.description,
+            "",
+            f"Key: {', '.join(f'`{k}`' for k in resource.key)}",
+            "",
+            "| column | type | required | description |",
+            "| --- | --- | --- | --- |",
+        ]
         for column in resource.columns:
             extra = ""
             if column.enum:
                 extra = " One of: " + ", ".join(f"`{v}`" for v in column.enum) + "."
             if column.ref:
                 extra += f" Must match `{column.ref}`."
-            lines.append(f"| `{column.name}` | {column.type.value} | "
-                         f"{'yes' if column.required else ''} | {column.description}{extra} |")
+            lines.append(
+                f"| `{column.name}` | {column.type.value} | "
+                f"{'yes' if column.required else ''} | {column.description}{extra} |"
+            )
         lines.append("")
     lines += [
         "## Rules checked on import",
@@ -267,7 +420,7 @@ def format_markdown() -> str:
     ]
     from saylau.i18n import t
 
-    for number in range(1, 27):
+    for number in range(1, 30):
         code = f"I.{number:03d}"
         lines.append(f"| {code} | {t(f'import.{code}', 'en').replace('|', '/')} |")
     lines += [

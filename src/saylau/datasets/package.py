@@ -67,8 +67,10 @@ def _resource(resource: Resource) -> dict[str, object]:
         "missingValues": [""],
     }
     foreign = [
-        {"fields": c.name, "reference": {"resource": c.ref.split(".")[0],
-                                         "fields": c.ref.split(".")[1]}}
+        {
+            "fields": c.name,
+            "reference": {"resource": c.ref.split(".")[0], "fields": c.ref.split(".")[1]},
+        }
         for c in resource.columns
         if c.ref
     ]
@@ -104,10 +106,15 @@ def descriptor(name: str, folder: Path) -> dict[str, object]:
             }
         ],
         "sources": [
-            {"title": "Serikbayev B., Sergazin E. The role of election of rural akims in "
-             "Kazakhstan in increasing competition between parties (Tables 1-4 and text)"},
+            {
+                "title": "Serikbayev B., Sergazin E. The role of election of rural akims in "
+                "Kazakhstan in increasing competition between parties (Tables 1-4 and text)"
+            },
             {"title": "ISO 3166-2:KZ via pycountry", "path": "https://pypi.org/project/pycountry/"},
-            {"title": "geokz (A. Rodionov), CC BY 4.0", "path": "https://github.com/arodionoff/geokz"},
+            {
+                "title": "geokz (A. Rodionov), CC BY 4.0",
+                "path": "https://github.com/arodionoff/geokz",
+            },
         ],
         "keywords": ["Kazakhstan", "elections", "rural akims", "local government", "parties"],
         "synthetic": False,

@@ -16,14 +16,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from saylau.datasets.format import BY_NAME, PERCENT_MEASURES, RESOURCES, Column, FieldType, Resource
 from saylau.i18n import t
 
+ALMATY = ZoneInfo("Asia/Almaty")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 REPUBLIC = "KZ"
 
-Value = str | int | bool | Decimal | dt.date | None
+Value = str | int | bool | Decimal | dt.date | dt.datetime | None
 Row = dict[str, Value]
 
 
@@ -114,6 +116,12 @@ def _convert(column: Column, raw: object) -> tuple[Value, str | None, dict[str, 
                 value = dt.date.fromisoformat(str(text))
             except ValueError:
                 return None, "I.007", {"value": text}
+        case FieldType.DATETIME:
+            try:
+                moment = dt.datetime.fromisoformat(str(text))
+            except ValueError:
+                return None, "I.027", {"value": text}
+            value = moment if moment.tzinfo else moment.replace(tzinfo=ALMATY)
         case FieldType.BOOLEAN:
             if isinstance(text, bool):
                 value = text
@@ -126,11 +134,15 @@ def _convert(column: Column, raw: object) -> tuple[Value, str | None, dict[str, 
     return value, None, {}
 
 
-def _read_csv(path: Path, resource: Resource, display: str) -> tuple[_RawTable | None, list[Problem]]:
+def _read_csv(
+    path: Path, resource: Resource, display: str
+) -> tuple[_RawTable | None, list[Problem]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(display, None, None, "I.015", {"detail": f"not UTF-8 ({exc.reason})"})]
+        return None, [
+            Problem(display, None, None, "I.015", {"detail": f"not UTF-8 ({exc.reason})"})
+        ]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -147,8 +159,9 @@ def _read_csv(path: Path, resource: Resource, display: str) -> tuple[_RawTable |
                 continue
             if len(cells) != len(header):
                 problems.append(
-                    Problem(display, line, None, "I.022",
-                            {"found": len(cells), "expected": len(header)})
+                    Problem(
+                        display, line, None, "I.022", {"found": len(cells), "expected": len(header)}
+                    )
                 )
                 continue
             rows.append((line, dict(zip(header, cells, strict=True))))
@@ -164,7 +177,9 @@ def _read_json(path: Path, display: str) -> tuple[list[_RawTable], list[Problem]
         line = str(getattr(exc, "lineno", "")) or None
         return [], [Problem(display, line, None, "I.015", {"detail": str(exc)})]
     if not isinstance(document, dict):
-        return [], [Problem(display, None, None, "I.015", {"detail": "top level must be an object"})]
+        return [], [
+            Problem(display, None, None, "I.015", {"detail": "top level must be an object"})
+        ]
     tables: list[_RawTable] = []
     problems: list[Problem] = []
     for name, items in document.items():
@@ -172,25 +187,48 @@ def _read_json(path: Path, display: str) -> tuple[list[_RawTable], list[Problem]
             continue
         resource = BY_NAME.get(name)
         if resource is None:
-            problems.append(Problem(display, f"/{name}", None, "I.018",
-                                    {"name": name, "allowed": ", ".join(BY_NAME)}))
+            problems.append(
+                Problem(
+                    display,
+                    f"/{name}",
+                    None,
+                    "I.018",
+                    {"name": name, "allowed": ", ".join(BY_NAME)},
+                )
+            )
             continue
         if not isinstance(items, list):
-            problems.append(Problem(display, f"/{name}", None, "I.015",
-                                    {"detail": f"'{name}' must be a list of objects"}))
+            problems.append(
+                Problem(
+                    display,
+                    f"/{name}",
+                    None,
+                    "I.015",
+                    {"detail": f"'{name}' must be a list of objects"},
+                )
+            )
             continue
         rows: list[tuple[str, dict[str, object]]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                problems.append(Problem(display, f"/{name}/{index}", None, "I.015",
-                                        {"detail": "each row must be an object"}))
+                problems.append(
+                    Problem(
+                        display,
+                        f"/{name}/{index}",
+                        None,
+                        "I.015",
+                        {"detail": "each row must be an object"},
+                    )
+                )
                 continue
             rows.append((f"/{name}/{index}", item))
         tables.append(_RawTable(resource, display, None, rows))
     return tables, problems
 
 
-def _collect(paths: Iterable[Path], resource_name: str | None) -> tuple[list[_RawTable], list[Problem]]:
+def _collect(
+    paths: Iterable[Path], resource_name: str | None
+) -> tuple[list[_RawTable], list[Problem]]:
     tables: list[_RawTable] = []
     problems: list[Problem] = []
     for path in paths:
@@ -204,8 +242,9 @@ def _collect(paths: Iterable[Path], resource_name: str | None) -> tuple[list[_Ra
             if not found:
                 problems.append(Problem(display, None, None, "I.024", {}))
             for resource in found:
-                table, found_problems = _read_csv(folder / resource.filename, resource,
-                                                  str(folder / resource.filename))
+                table, found_problems = _read_csv(
+                    folder / resource.filename, resource, str(folder / resource.filename)
+                )
                 problems.extend(found_problems)
                 if table:
                     tables.append(table)
@@ -217,8 +256,11 @@ def _collect(paths: Iterable[Path], resource_name: str | None) -> tuple[list[_Ra
             name = resource_name or path.stem
             resource = BY_NAME.get(name)
             if resource is None:
-                problems.append(Problem(display, None, None, "I.018",
-                                        {"name": name, "allowed": ", ".join(BY_NAME)}))
+                problems.append(
+                    Problem(
+                        display, None, None, "I.018", {"name": name, "allowed": ", ".join(BY_NAME)}
+                    )
+                )
                 continue
             table, found_problems = _read_csv(path, resource, display)
             problems.extend(found_problems)
@@ -231,20 +273,33 @@ def _collect(paths: Iterable[Path], resource_name: str | None) -> tuple[list[_Ra
 
 def _check_header(table: _RawTable, problems: list[Problem]) -> set[str]:
     names = {c.name for c in table.resource.columns}
-    present = set(table.header) if table.header is not None else set().union(
-        *(raw.keys() for _, raw in table.rows)
-    ) if table.rows else set()
+    present = (
+        set(table.header)
+        if table.header is not None
+        else set().union(*(raw.keys() for _, raw in table.rows))
+        if table.rows
+        else set()
+    )
     where = "1" if table.header is not None else None
     for column in table.resource.columns:
         if column.required and table.header is not None and column.name not in present:
             problems.append(Problem(table.file, where, column.name, "I.001", {}))
     for name in sorted(present - names):
-        problems.append(Problem(table.file, where, name, "I.002",
-                                {"allowed": ", ".join(c.name for c in table.resource.columns)}))
+        problems.append(
+            Problem(
+                table.file,
+                where,
+                name,
+                "I.002",
+                {"allowed": ", ".join(c.name for c in table.resource.columns)},
+            )
+        )
     return present
 
 
-def _figure_rules(file: str, line: str, row: Row, regions: set[str], problems: list[Problem]) -> None:
+def _figure_rules(
+    file: str, line: str, row: Row, regions: set[str], problems: list[Problem]
+) -> None:
     """Rules that tie a figure's columns together (beyond one cell's type)."""
     value = row.get("value")
     measure = row.get("measure")
@@ -301,29 +356,55 @@ def read(
     keys: dict[str, set[str]] = {k: set(v) for k, v in (known or {}).items()}
     for resource in RESOURCES:
         seen: dict[tuple[Value, ...], str] = {}
-        for row, (file, line) in zip(content.rows.get(resource.name, []),
-                                     content.origin.get(resource.name, []), strict=True):
+        for row, (file, line) in zip(
+            content.rows.get(resource.name, []), content.origin.get(resource.name, []), strict=True
+        ):
             key = tuple(row.get(k) for k in resource.key)
             if key in seen:
-                problems.append(Problem(file, line, resource.key[0], "I.013",
-                                        {"value": "/".join(str(k) for k in key), "first": seen[key]}))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        resource.key[0],
+                        "I.013",
+                        {"value": "/".join(str(k) for k in key), "first": seen[key]},
+                    )
+                )
             else:
                 seen[key] = line
             if len(resource.key) == 1 and row.get(resource.key[0]) is not None:
                 keys.setdefault(f"{resource.name}.{resource.key[0]}", set()).add(
                     str(row[resource.key[0]])
                 )
-    rules = {"regions.code": "I.009", "parties.code": "I.010", "sources.code": "I.011",
-             "elections.code": "I.012"}
+    rules = {
+        "regions.code": "I.009",
+        "parties.code": "I.010",
+        "sources.code": "I.011",
+        "elections.code": "I.012",
+        "districts.code": "I.028",
+        "okrugs.code": "I.029",
+    }
     regions = keys.get("regions.code", set())
     for resource in RESOURCES:
-        for row, (file, line) in zip(content.rows.get(resource.name, []),
-                                     content.origin.get(resource.name, []), strict=True):
+        for row, (file, line) in zip(
+            content.rows.get(resource.name, []), content.origin.get(resource.name, []), strict=True
+        ):
             for column in resource.columns:
                 value = row.get(column.name)
-                if column.ref and value is not None and str(value) not in keys.get(column.ref, set()):
-                    problems.append(Problem(file, line, column.name, rules.get(column.ref, "I.026"),
-                                            {"value": value}))
+                if (
+                    column.ref
+                    and value is not None
+                    and str(value) not in keys.get(column.ref, set())
+                ):
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            column.name,
+                            rules.get(column.ref, "I.026"),
+                            {"value": value},
+                        )
+                    )
             if resource.name == "figures":
                 _figure_rules(file, line, row, regions, problems)
     if problems:

@@ -122,7 +122,7 @@ class District(Record):
 
 
 class Okrug(Record):
-    """A unit that elects one akim: rural okrug, village, settlement, city of district significance."""
+    """A unit that elects one akim: rural okrug, village, settlement, city of district rank."""
 
     code: str = Field(pattern=CODE_PATTERN)
     district: str

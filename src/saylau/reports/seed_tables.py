@@ -99,26 +99,36 @@ def table1(inputs: SeedInputs, lang: str) -> ReportTable:
     rows = index.find("1", lambda f: f.measure is Measure.PARTY_MEMBERS)
     rows.sort(key=lambda f: int((f.provenance.row or "0").split(" ", 1)[0]))
     report = ReportTable(
-        "table1", t("seed.t1.title", lang),
-        [Col("no", "№", "right"), Col("party", t("seed.col.party", lang)),
-         Col("party_code", t("seed.col.code", lang)),
-         Col("founded", t("seed.t1.founded", lang), "right"),
-         Col("members", t("seed.t1.members", lang), "right")],
+        "table1",
+        t("seed.t1.title", lang),
+        [
+            Col("no", "№", "right"),
+            Col("party", t("seed.col.party", lang)),
+            Col("party_code", t("seed.col.code", lang)),
+            Col("founded", t("seed.t1.founded", lang), "right"),
+            Col("members", t("seed.t1.members", lang), "right"),
+        ],
         source=_source_line(1, lang),
     )
     for number, members in enumerate(rows, 1):
         party = members.party or ""
-        founded = index.one("1", lambda f, p=party: f.party == p
-                            and f.measure is Measure.PARTY_FOUNDED_YEAR)
-        founded_cell = Cell(_raw(founded.value), str(_raw(founded.value)), ref=founded.id) \
-            if founded else Cell(None, "")
-        report.rows.append([
-            Cell(number, str(number)),
-            Cell(inputs.party_full[party].get(lang), inputs.party_full[party].get(lang)),
-            Cell(party, party),
-            founded_cell,
-            _cell(members, lang),
-        ])
+        founded = index.one(
+            "1", lambda f, p=party: f.party == p and f.measure is Measure.PARTY_FOUNDED_YEAR
+        )
+        founded_cell = (
+            Cell(_raw(founded.value), str(_raw(founded.value)), ref=founded.id)
+            if founded
+            else Cell(None, "")
+        )
+        report.rows.append(
+            [
+                Cell(number, str(number)),
+                Cell(inputs.party_full[party].get(lang), inputs.party_full[party].get(lang)),
+                Cell(party, party),
+                founded_cell,
+                _cell(members, lang),
+            ]
+        )
     report.notes.append(t("seed.t1.note", lang))
     return report
 
@@ -138,28 +148,48 @@ def table2(inputs: SeedInputs, lang: str) -> ReportTable:
     """Table 2: the national figures, with shares and sums computed from the paper's numbers."""
     index = _Index(inputs.figures)
     report = ReportTable(
-        "table2", t("seed.t2.title", lang),
-        [Col("indicator", t("seed.col.indicator", lang)),
-         Col("value", t("seed.col.paper", lang), "right"),
-         Col("share_pct", t("seed.col.paper_share", lang), "right"),
-         Col("computed_share_pct", t("seed.col.computed_share", lang), "right"),
-         Col("computed_regions", t("seed.col.computed_regions", lang), "right")],
+        "table2",
+        t("seed.t2.title", lang),
+        [
+            Col("indicator", t("seed.col.indicator", lang)),
+            Col("value", t("seed.col.paper", lang), "right"),
+            Col("share_pct", t("seed.col.paper_share", lang), "right"),
+            Col("computed_share_pct", t("seed.col.computed_share", lang), "right"),
+            Col("computed_regions", t("seed.col.computed_regions", lang), "right"),
+        ],
         source=_source_line(2, lang),
     )
 
     def national(measure: Measure, nomination: Nomination, sex: Sex) -> Figure | None:
-        return index.one("2", lambda f: f.measure is measure and f.nomination is nomination
-                         and f.sex is sex and f.party is None)
+        return index.one(
+            "2",
+            lambda f: (
+                f.measure is measure
+                and f.nomination is nomination
+                and f.sex is sex
+                and f.party is None
+            ),
+        )
 
     total = national(Measure.CANDIDATES_REGISTERED, Nomination.ALL, Sex.ALL)
-    regional = [f for f in inputs.figures if f.level is Level.REGION
-                and f.measure is Measure.CANDIDATES_REGISTERED and f.party is None
-                and f.nomination is Nomination.ALL and f.sex is Sex.ALL]
+    regional = [
+        f
+        for f in inputs.figures
+        if f.level is Level.REGION
+        and f.measure is Measure.CANDIDATES_REGISTERED
+        and f.party is None
+        and f.nomination is Nomination.ALL
+        and f.sex is Sex.ALL
+    ]
     regional_sum = sum((f.value for f in regional), Decimal(0)) if regional else None
     for key, measure, nomination, sex in _T2_ROWS:
         figure = national(measure, nomination, sex)
-        share = index.one("2", lambda f, n=nomination, s=sex: f.measure is Measure.CANDIDATES_SHARE_PCT
-                          and f.nomination is n and f.sex is s)
+        share = index.one(
+            "2",
+            lambda f, n=nomination, s=sex: (
+                f.measure is Measure.CANDIDATES_SHARE_PCT and f.nomination is n and f.sex is s
+            ),
+        )
         computed_share: Cell = Cell(None, "")
         if measure is Measure.CANDIDATES_REGISTERED and key != "candidates" and figure and total:
             digits = 1
@@ -169,17 +199,25 @@ def table2(inputs: SeedInputs, lang: str) -> ReportTable:
         computed_regions: Cell = Cell(None, "")
         if key == "candidates" and figure is not None and regional_sum is not None:
             computed_regions = _computed(regional_sum, lang, regional_sum != figure.value)
-        report.rows.append([
-            Cell(t(f"seed.t2.row.{key}", lang), t(f"seed.t2.row.{key}", lang)),
-            _cell(figure, lang),
-            _cell(share, lang, " %") if share else Cell(None, ""),
-            computed_share,
-            computed_regions,
-        ])
+        report.rows.append(
+            [
+                Cell(t(f"seed.t2.row.{key}", lang), t(f"seed.t2.row.{key}", lang)),
+                _cell(figure, lang),
+                _cell(share, lang, " %") if share else Cell(None, ""),
+                computed_share,
+                computed_regions,
+            ]
+        )
     report.notes.append(t("seed.t2.note.voters", lang))
     if regional_sum is not None and total is not None and regional_sum != total.value:
-        report.notes.append(t("seed.t2.note.regions", lang, regional=_number(regional_sum, lang),
-                              national=_number(total.value, lang)))
+        report.notes.append(
+            t(
+                "seed.t2.note.regions",
+                lang,
+                regional=_number(regional_sum, lang),
+                national=_number(total.value, lang),
+            )
+        )
     return report
 
 
@@ -203,8 +241,12 @@ def table_results(inputs: SeedInputs, number: int, lang: str) -> ReportTable:
     columns = [Col("indicator", t("seed.col.indicator", lang))]
     columns += [Col(code, inputs.region_names[code].get(lang), "right") for code in regions]
     columns.append(Col("computed_total", t("seed.col.computed_total", lang), "right"))
-    report = ReportTable(f"table{number}", t(f"seed.t{number}.title", lang), columns,
-                         source=_source_line(number, lang))
+    report = ReportTable(
+        f"table{number}",
+        t(f"seed.t{number}.title", lang),
+        columns,
+        source=_source_line(number, lang),
+    )
 
     def row_of(label: str, predicate: Callable[[Figure], bool]) -> tuple[list[Cell], Decimal]:
         cells = [Cell(label, label)]
@@ -217,18 +259,26 @@ def table_results(inputs: SeedInputs, number: int, lang: str) -> ReportTable:
         cells.append(_computed(total, lang, False))
         return cells, total
 
-    okrug_cells, _ = row_of(t("seed.t3.row.okrugs", lang),
-                            lambda f: f.measure is Measure.OKRUGS_CONTESTED)
+    okrug_cells, _ = row_of(
+        t("seed.t3.row.okrugs", lang), lambda f: f.measure is Measure.OKRUGS_CONTESTED
+    )
     report.rows.append(okrug_cells)
-    report.rows.append(row_of(t("seed.t3.row.candidates", lang),
-                              lambda f: f.measure is Measure.CANDIDATES_REGISTERED)[0])
+    report.rows.append(
+        row_of(
+            t("seed.t3.row.candidates", lang), lambda f: f.measure is Measure.CANDIDATES_REGISTERED
+        )[0]
+    )
     for party in PARTY_ORDER:
         label = t("seed.t3.row.party", lang, party=inputs.party_full[party].get(lang))
-        report.rows.append(row_of(label, lambda f, p=party: f.measure is Measure.WINNERS
-                                  and f.party == p)[0])
-    report.rows.append(row_of(t("seed.t3.row.self", lang),
-                              lambda f: f.measure is Measure.WINNERS
-                              and f.nomination is Nomination.SELF)[0])
+        report.rows.append(
+            row_of(label, lambda f, p=party: f.measure is Measure.WINNERS and f.party == p)[0]
+        )
+    report.rows.append(
+        row_of(
+            t("seed.t3.row.self", lang),
+            lambda f: f.measure is Measure.WINNERS and f.nomination is Nomination.SELF,
+        )[0]
+    )
 
     # Computed: all akims elected per region, against the okrugs.
     sums = [Cell(t("seed.t3.row.sum", lang), t("seed.t3.row.sum", lang))]
@@ -241,10 +291,15 @@ def table_results(inputs: SeedInputs, number: int, lang: str) -> ReportTable:
         okrugs = okrug_cells[position].raw
         differs = okrugs is not None and value != okrugs
         if differs:
-            mismatched.append(t("seed.t3.note.mismatch", lang,
-                                region=inputs.region_names[code].get(lang),
-                                winners=_number(value, lang),
-                                okrugs=fmt_int(int(okrugs), lang)))  # type: ignore[arg-type]
+            mismatched.append(
+                t(
+                    "seed.t3.note.mismatch",
+                    lang,
+                    region=inputs.region_names[code].get(lang),
+                    winners=_number(value, lang),
+                    okrugs=fmt_int(int(okrugs), lang),
+                )
+            )  # type: ignore[arg-type]
         sums.append(_computed(value, lang, differs))
     okrug_total = okrug_cells[-1].raw
     sums.append(_computed(grand, lang, okrug_total is not None and grand != okrug_total))
@@ -271,17 +326,21 @@ def national_summary(inputs: SeedInputs, lang: str) -> ReportTable:
     """Both result tables added up over all 14 regions, beside the national figures of the paper."""
     index = _Index(inputs.figures)
     report = ReportTable(
-        "totals", t("seed.totals.title", lang),
-        [Col("indicator", t("seed.col.indicator", lang)),
-         Col("computed_total", t("seed.col.computed_all_regions", lang), "right"),
-         Col("paper_national", t("seed.col.paper_national", lang), "right"),
-         Col("paper_where", t("seed.col.paper_where", lang))],
+        "totals",
+        t("seed.totals.title", lang),
+        [
+            Col("indicator", t("seed.col.indicator", lang)),
+            Col("computed_total", t("seed.col.computed_all_regions", lang), "right"),
+            Col("paper_national", t("seed.col.paper_national", lang), "right"),
+            Col("paper_where", t("seed.col.paper_where", lang)),
+        ],
         source=t("seed.totals.source", lang),
     )
 
     def regional_sum(predicate: Callable[[Figure], bool]) -> Decimal:
-        return sum((f.value for f in index.figures if f.level is Level.REGION and predicate(f)),
-                   Decimal(0))
+        return sum(
+            (f.value for f in index.figures if f.level is Level.REGION and predicate(f)), Decimal(0)
+        )
 
     def national(predicate: Callable[[Figure], bool]) -> Figure | None:
         found = [f for f in index.figures if f.level is Level.REPUBLIC and predicate(f)]
@@ -289,15 +348,29 @@ def national_summary(inputs: SeedInputs, lang: str) -> ReportTable:
 
     lines: list[tuple[str, Callable[[Figure], bool]]] = [
         (t("seed.t3.row.okrugs", lang), lambda f: f.measure is Measure.OKRUGS_CONTESTED),
-        (t("seed.t3.row.candidates", lang),
-         lambda f: f.measure is Measure.CANDIDATES_REGISTERED and f.nomination is Nomination.ALL
-         and f.sex is Sex.ALL and f.party is None),
+        (
+            t("seed.t3.row.candidates", lang),
+            lambda f: (
+                f.measure is Measure.CANDIDATES_REGISTERED
+                and f.nomination is Nomination.ALL
+                and f.sex is Sex.ALL
+                and f.party is None
+            ),
+        ),
     ]
     for party in PARTY_ORDER:
-        lines.append((t("seed.t3.row.party", lang, party=inputs.party_full[party].get(lang)),
-                      lambda f, p=party: f.measure is Measure.WINNERS and f.party == p))
-    lines.append((t("seed.t3.row.self", lang),
-                  lambda f: f.measure is Measure.WINNERS and f.nomination is Nomination.SELF))
+        lines.append(
+            (
+                t("seed.t3.row.party", lang, party=inputs.party_full[party].get(lang)),
+                lambda f, p=party: f.measure is Measure.WINNERS and f.party == p,
+            )
+        )
+    lines.append(
+        (
+            t("seed.t3.row.self", lang),
+            lambda f: f.measure is Measure.WINNERS and f.nomination is Nomination.SELF,
+        )
+    )
     lines.append((t("seed.t3.row.sum", lang), lambda f: f.measure is Measure.WINNERS))
     for label, predicate in lines:
         computed = regional_sum(predicate)
@@ -307,19 +380,24 @@ def national_summary(inputs: SeedInputs, lang: str) -> ReportTable:
             where = t("seed.where.text", lang)
         elif paper is not None:
             where = t("seed.where", lang, table=paper.provenance.table or "")
-        report.rows.append([
-            Cell(label, label),
-            _computed(computed, lang, paper is not None and computed != paper.value),
-            _cell(paper, lang),
-            Cell(where, where),
-        ])
+        report.rows.append(
+            [
+                Cell(label, label),
+                _computed(computed, lang, paper is not None and computed != paper.value),
+                _cell(paper, lang),
+                Cell(where, where),
+            ]
+        )
     # The sum of all akims elected is compared with the okrugs (one akim per okrug).
     okrugs = national(lambda f: f.measure is Measure.OKRUGS_CONTESTED)
     last = report.rows[-1]
     if okrugs is not None and last[1].raw != _raw(okrugs.value):
-        report.rows[-1] = [last[0], Cell(last[1].raw, last[1].text, flag=True),
-                           _cell(okrugs, lang),
-                           Cell(t("seed.where.okrugs", lang), t("seed.where.okrugs", lang))]
+        report.rows[-1] = [
+            last[0],
+            Cell(last[1].raw, last[1].text, flag=True),
+            _cell(okrugs, lang),
+            Cell(t("seed.where.okrugs", lang), t("seed.where.okrugs", lang)),
+        ]
     return report
 
 
@@ -327,9 +405,21 @@ def frame(table: ReportTable) -> pl.DataFrame:
     """A report table as a Polars frame (raw values, column keys as names)."""
     records = table.records()
     return pl.DataFrame(
-        {c.key: [None if r[c.key] is None else (r[c.key] if isinstance(r[c.key], str | bool)
-                 else int(r[c.key]) if float(r[c.key]) == int(r[c.key]) else float(r[c.key]))
-                 for r in records] for c in table.columns},  # type: ignore[arg-type]
+        {
+            c.key: [
+                None
+                if r[c.key] is None
+                else (
+                    r[c.key]
+                    if isinstance(r[c.key], str | bool)
+                    else int(r[c.key])
+                    if float(r[c.key]) == int(r[c.key])
+                    else float(r[c.key])
+                )
+                for r in records
+            ]
+            for c in table.columns
+        },  # type: ignore[arg-type]
         strict=False,
     )
 

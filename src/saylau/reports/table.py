@@ -63,7 +63,10 @@ class ReportTable:
 
     def records(self) -> list[dict[str, Raw]]:
         """Rows as dictionaries keyed by column key, raw values."""
-        return [{c.key: cell.raw for c, cell in zip(self.columns, row, strict=True)} for row in self.rows]
+        return [
+            {c.key: cell.raw for c, cell in zip(self.columns, row, strict=True)}
+            for row in self.rows
+        ]
 
 
 def _raw_json(value: Raw) -> object:
@@ -86,8 +89,12 @@ def to_text(tables: list[ReportTable], width: int | None = None) -> str:
     for table in tables:
         rich = Table(title=table.title, title_justify="left", show_lines=False)
         for index, col in enumerate(table.columns):
-            rich.add_column(col.header, justify=col.align, overflow="fold",
-                            min_width=24 if index == 0 and col.align == "left" else None)
+            rich.add_column(
+                col.header,
+                justify=col.align,
+                overflow="fold",
+                min_width=24 if index == 0 and col.align == "left" else None,
+            )
         for row in table.rows:
             rich.add_row(*[f"{c.text} ⚠" if c.flag else c.text for c in row])
         console.print(rich)
@@ -100,7 +107,7 @@ def to_text(tables: list[ReportTable], width: int | None = None) -> str:
 
 
 def to_csv(tables: list[ReportTable]) -> str:
-    """Render tables as CSV with column keys as header; several tables are separated by a blank line."""
+    """Render tables as CSV (column keys as header); several tables are separated by a blank line."""
     out = io.StringIO()
     for index, table in enumerate(tables):
         if index:
@@ -126,10 +133,15 @@ def to_markdown(tables: list[ReportTable]) -> str:
     for table in tables:
         lines = [f"### {_md_escape(table.title)}", ""]
         lines.append("| " + " | ".join(_md_escape(c.header) for c in table.columns) + " |")
-        lines.append("| " + " | ".join("---:" if c.align == "right" else "---" for c in table.columns) + " |")
+        lines.append(
+            "| " + " | ".join("---:" if c.align == "right" else "---" for c in table.columns) + " |"
+        )
         for row in table.rows:
-            lines.append("| " + " | ".join(
-                _md_escape(f"**{c.text}** ⚠" if c.flag else c.text) for c in row) + " |")
+            lines.append(
+                "| "
+                + " | ".join(_md_escape(f"**{c.text}** ⚠" if c.flag else c.text) for c in row)
+                + " |"
+            )
         if table.source:
             lines += ["", _md_escape(table.source)]
         lines += [f"- {_md_escape(n)}" for n in table.notes]
@@ -144,12 +156,18 @@ def to_json(tables: list[ReportTable]) -> str:
             "name": t.name,
             "title": t.title,
             "columns": [{"key": c.key, "header": c.header} for c in t.columns],
-            "rows": [{c.key: _raw_json(cell.raw) for c, cell in zip(t.columns, row, strict=True)}
-                     for row in t.rows],
-            "flags": [[c.key for c, cell in zip(t.columns, row, strict=True) if cell.flag]
-                      for row in t.rows],
-            "refs": [{c.key: cell.ref for c, cell in zip(t.columns, row, strict=True) if cell.ref}
-                     for row in t.rows],
+            "rows": [
+                {c.key: _raw_json(cell.raw) for c, cell in zip(t.columns, row, strict=True)}
+                for row in t.rows
+            ],
+            "flags": [
+                [c.key for c, cell in zip(t.columns, row, strict=True) if cell.flag]
+                for row in t.rows
+            ],
+            "refs": [
+                {c.key: cell.ref for c, cell in zip(t.columns, row, strict=True) if cell.ref}
+                for row in t.rows
+            ],
             "notes": t.notes,
             "source": t.source,
             "meta": t.meta,

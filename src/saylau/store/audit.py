@@ -27,7 +27,14 @@ def canonical_json(payload: object) -> str:
 
 
 def entry_hash(
-    prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str, entity_id: str, payload: str
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    payload: str,
 ) -> str:
     """SHA-256 over the previous hash and the entry's fields, newline-separated."""
     material = "\n".join([prev_hash, str(seq), at, actor, action, entity, entity_id, payload])
@@ -87,8 +94,14 @@ def verify_chain(session: Session) -> list[ChainBreak]:
             breaks.append(ChainBreak(row.seq, "previous hash does not match"))
         at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
         digest = entry_hash(
-            row.prev_hash, row.seq, _timestamp(at), row.actor, row.action, row.entity,
-            row.entity_id, row.payload,
+            row.prev_hash,
+            row.seq,
+            _timestamp(at),
+            row.actor,
+            row.action,
+            row.entity,
+            row.entity_id,
+            row.payload,
         )
         if digest != row.hash:
             breaks.append(ChainBreak(row.seq, "hash does not match the entry"))

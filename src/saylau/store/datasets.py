@@ -57,48 +57,139 @@ def write(session: Session, dataset: str, content: DatasetContent, sha256: str) 
     counts: dict[str, int] = {}
     rows = content.rows
     for row in rows.get("sources", []):
-        session.merge(SourceRow(**{k: row[k] for k in (
-            "code", "kind", "title", "citation", "url", "licence", "synthetic", "note")}))
+        session.merge(
+            SourceRow(
+                **{
+                    k: row[k]
+                    for k in (
+                        "code",
+                        "kind",
+                        "title",
+                        "citation",
+                        "url",
+                        "licence",
+                        "synthetic",
+                        "note",
+                    )
+                }
+            )
+        )
     for row in rows.get("regions", []):
-        session.merge(RegionRow(**{k: row[k] for k in (
-            "code", "kind", "name_kk", "name_ru", "name_en", "kato", "iso_legacy", "name_latin",
-            "valid_from", "valid_to", "source", "note")}))
+        session.merge(
+            RegionRow(
+                **{
+                    k: row[k]
+                    for k in (
+                        "code",
+                        "kind",
+                        "name_kk",
+                        "name_ru",
+                        "name_en",
+                        "kato",
+                        "iso_legacy",
+                        "name_latin",
+                        "valid_from",
+                        "valid_to",
+                        "source",
+                        "note",
+                    )
+                }
+            )
+        )
     for row in rows.get("parties", []):
-        session.merge(PartyRow(**{k: row[k] for k in ("code", "registered", "dissolved",
-                                                         "source", "note")}))
+        session.merge(
+            PartyRow(**{k: row[k] for k in ("code", "registered", "dissolved", "source", "note")})
+        )
     session.flush()
     names = rows.get("party_names", [])
     if names:
-        session.execute(delete(PartyNameRow).where(
-            PartyNameRow.party.in_({_s(r, "party") for r in names})))
+        session.execute(
+            delete(PartyNameRow).where(PartyNameRow.party.in_({_s(r, "party") for r in names}))
+        )
         for row in names:
-            session.add(PartyNameRow(**{k: row[k] for k in (
-                "party", "valid_from", "valid_to", "name_kk", "name_ru", "name_en", "short_kk",
-                "short_ru", "short_en", "source")}))
+            session.add(
+                PartyNameRow(
+                    **{
+                        k: row[k]
+                        for k in (
+                            "party",
+                            "valid_from",
+                            "valid_to",
+                            "name_kk",
+                            "name_ru",
+                            "name_en",
+                            "short_kk",
+                            "short_ru",
+                            "short_en",
+                            "source",
+                        )
+                    }
+                )
+            )
     lineage = rows.get("party_lineage", [])
     for row in lineage:
-        session.execute(delete(PartyLineageRow).where(
-            PartyLineageRow.predecessor == row["predecessor"],
-            PartyLineageRow.successor == row["successor"]))
-        session.add(PartyLineageRow(**{k: row[k] for k in (
-            "predecessor", "successor", "kind", "date", "source", "note")}))
+        session.execute(
+            delete(PartyLineageRow).where(
+                PartyLineageRow.predecessor == row["predecessor"],
+                PartyLineageRow.successor == row["successor"],
+            )
+        )
+        session.add(
+            PartyLineageRow(
+                **{
+                    k: row[k]
+                    for k in ("predecessor", "successor", "kind", "date", "source", "note")
+                }
+            )
+        )
     for row in rows.get("elections", []):
-        session.merge(ElectionRow(**{k: row[k] for k in (
-            "code", "type", "date", "law_version", "name_kk", "name_ru", "name_en", "synthetic",
-            "source", "note")}))
+        session.merge(
+            ElectionRow(
+                **{
+                    k: row[k]
+                    for k in (
+                        "code",
+                        "type",
+                        "date",
+                        "law_version",
+                        "name_kk",
+                        "name_ru",
+                        "name_en",
+                        "synthetic",
+                        "source",
+                        "note",
+                    )
+                }
+            )
+        )
     session.flush()
     for row in rows.get("figures", []):
         value = row["value"]
         assert isinstance(value, Decimal)
         integer, scale = scaled(value)
-        session.merge(FigureRow(
-            id=row["id"], dataset=dataset, election=row["election"], level=row["level"],
-            unit=row["unit"], measure=row["measure"], party=row["party"],
-            nomination=row["nomination"], sex=row["sex"], value=integer, scale=scale,
-            approximate=row["approximate"], source=row["source"], source_table=row["table"],
-            source_row=row["row"], source_column=row["column"], source_page=None, position=row["position"],
-            note=row["note"],
-        ))
+        session.merge(
+            FigureRow(
+                id=row["id"],
+                dataset=dataset,
+                election=row["election"],
+                level=row["level"],
+                unit=row["unit"],
+                measure=row["measure"],
+                party=row["party"],
+                nomination=row["nomination"],
+                sex=row["sex"],
+                value=integer,
+                scale=scale,
+                approximate=row["approximate"],
+                source=row["source"],
+                source_table=row["table"],
+                source_row=row["row"],
+                source_column=row["column"],
+                source_page=None,
+                position=row["position"],
+                note=row["note"],
+            )
+        )
     for name, items in rows.items():
         counts[name] = len(items)
     session.merge(DatasetLoadRow(dataset=dataset, sha256=sha256, loaded_at=dt.datetime.now(dt.UTC)))

@@ -76,15 +76,17 @@ def party_names(session: Session) -> list[tuple[PartyName, Names]]:
     """Every (full name, short name) period of every party."""
     out: list[tuple[PartyName, Names]] = []
     for row in session.scalars(select(PartyNameRow).order_by(PartyNameRow.party, PartyNameRow.id)):
-        out.append((
-            PartyName(
-                party=row.party,
-                names=Names(kk=row.name_kk, ru=row.name_ru, en=row.name_en),
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-            ),
-            Names(kk=row.short_kk, ru=row.short_ru, en=row.short_en),
-        ))
+        out.append(
+            (
+                PartyName(
+                    party=row.party,
+                    names=Names(kk=row.name_kk, ru=row.name_ru, en=row.name_en),
+                    valid_from=row.valid_from,
+                    valid_to=row.valid_to,
+                ),
+                Names(kk=row.short_kk, ru=row.short_ru, en=row.short_en),
+            )
+        )
     return out
 
 

@@ -240,3 +240,134 @@ class AuditRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- Election administration (law engine) -------------------------------------------------
+
+
+class ElectionSetupRow(Base):
+    """Settings a commission chooses for one election, beside its law version."""
+
+    __tablename__ = "election_setup"
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), primary_key=True)
+    territory: Mapped[str] = mapped_column(CODE)
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False)
+    against_all_on_ballot: Mapped[bool | None] = mapped_column(Boolean)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StationRollRow(Base):
+    """Registered voters of a station for one election."""
+
+    __tablename__ = "station_roll"
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), primary_key=True)
+    station: Mapped[str] = mapped_column(ForeignKey("station.code"), primary_key=True)
+    registered_voters: Mapped[int] = mapped_column(Integer)
+
+
+class NominationDecisionRow(Base):
+    """A decision on a nomination (register or refuse), and re-decisions on appeal."""
+
+    __tablename__ = "nomination_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    candidate: Mapped[str] = mapped_column(ForeignKey("candidate.code"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    findings: Mapped[str] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    appeal_of: Mapped[int | None] = mapped_column(ForeignKey("nomination_decision.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ProtocolEntryRow(Base):
+    """One data entry of a protocol version by one operator (double entry: two per version)."""
+
+    __tablename__ = "protocol_entry"
+    __table_args__ = (UniqueConstraint("station", "election", "version", "entry_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station: Mapped[str] = mapped_column(ForeignKey("station.code"), index=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    entry_no: Mapped[int] = mapped_column(SmallInteger)
+    operator: Mapped[str] = mapped_column(Text)
+    values: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    findings: Mapped[str] = mapped_column(Text)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class LotDrawRow(Base):
+    """The recorded outcome of a commission's physical drawing of lots."""
+
+    __tablename__ = "lot_draw"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contest: Mapped[str] = mapped_column(ForeignKey("contest.code"), index=True)
+    winner: Mapped[str] = mapped_column(ForeignKey("candidate.code"))
+    tied: Mapped[str] = mapped_column(Text)
+    drawn_by: Mapped[str] = mapped_column(Text)
+    drawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    witnesses: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Text)
+
+
+class CertificationRow(Base):
+    """An okrug commission's certified result, with the fingerprint of its data."""
+
+    __tablename__ = "certification"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    contest: Mapped[str] = mapped_column(ForeignKey("contest.code"), index=True)
+    outcome: Mapped[str] = mapped_column(String(24))
+    winner: Mapped[str | None] = mapped_column(ForeignKey("candidate.code"))
+    record: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    certified_by: Mapped[str] = mapped_column(Text)
+    certified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RecallStepRow(Base):
+    """A step of removal or early termination of an akim, and the by-election that follows."""
+
+    __tablename__ = "recall_step"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    okrug: Mapped[str] = mapped_column(ForeignKey("okrug.code"), index=True)
+    akim: Mapped[str | None] = mapped_column(ForeignKey("candidate.code"))
+    step: Mapped[str] = mapped_column(String(32))
+    date: Mapped[dt.date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text)
+    document: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    by_election: Mapped[str | None] = mapped_column(ForeignKey("election.code"))
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BudgetRow(Base):
+    """Money allocated from the local budget to a territorial commission (election law art. 33)."""
+
+    __tablename__ = "budget"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    commission: Mapped[str] = mapped_column(ForeignKey("commission.code"))
+    amount_tiyn: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class ExpenditureRow(Base):
+    """Spending of an allocation, by item, optionally for one okrug."""
+
+    __tablename__ = "expenditure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    commission: Mapped[str] = mapped_column(ForeignKey("commission.code"))
+    okrug: Mapped[str | None] = mapped_column(ForeignKey("okrug.code"))
+    item: Mapped[str] = mapped_column(String(32))
+    amount_tiyn: Mapped[int] = mapped_column(BigInteger)
+    date: Mapped[dt.date] = mapped_column(Date)
+    document: Mapped[str | None] = mapped_column(Text)
