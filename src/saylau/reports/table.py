@@ -107,7 +107,7 @@ def to_text(tables: list[ReportTable], width: int | None = None) -> str:
 
 
 def to_csv(tables: list[ReportTable]) -> str:
-    """Render tables as CSV (column keys as header); several tables are separated by a blank line."""
+    """Render tables as CSV (column keys as header); tables are separated by a blank line."""
     out = io.StringIO()
     for index, table in enumerate(tables):
         if index:
