@@ -329,6 +329,9 @@ def _mount_optional() -> None:
     except ImportError:  # pragma: no cover - layer not installed
         return
     allocation_cli.register(app)
+    from saylau.administration import cli as administration_cli
+
+    administration_cli.register(app)
 
 
 _mount_optional()

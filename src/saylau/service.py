@@ -55,6 +55,12 @@ class Saylau:
         with db.session_factory(self.engine)() as session:
             yield session
 
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: the change and its audit entries commit together or not at all."""
+        with db.transaction(self.engine) as session:
+            yield session
+
     def ensure_ready(self) -> None:
         """Migrate to the newest schema and load the bundled dataset once (idempotent)."""
         if not db.is_current(self.engine):

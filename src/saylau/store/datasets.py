@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from saylau.datasets.reader import DatasetContent, Row
 from saylau.store.schema import (
     DatasetLoadRow,
+    DistrictRow,
     ElectionRow,
     FigureRow,
+    OkrugRow,
     PartyLineageRow,
     PartyNameRow,
     PartyRow,
@@ -28,6 +30,8 @@ def known_keys(session: Session) -> dict[str, set[str]]:
         "regions.code": set(session.scalars(select(RegionRow.code))),
         "parties.code": set(session.scalars(select(PartyRow.code))),
         "elections.code": set(session.scalars(select(ElectionRow.code))),
+        "districts.code": set(session.scalars(select(DistrictRow.code))),
+        "okrugs.code": set(session.scalars(select(OkrugRow.code))),
     }
 
 

@@ -1,0 +1,209 @@
+"""Setting up an election: the call, its settings, okrugs, stations and commissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from saylau.administration.access import Permission, require
+from saylau.administration.errors import AdminError
+from saylau.datasets.reader import DatasetContent
+from saylau.domain import ElectionType, Names
+from saylau.security.actor import Actor
+from saylau.store import audit
+from saylau.store.schema import (
+    CommissionRow,
+    ContestRow,
+    DistrictRow,
+    ElectionRow,
+    ElectionSetupRow,
+    OkrugRow,
+    RegionRow,
+    StationRollRow,
+    StationRow,
+)
+
+
+def contest_code(election: str, okrug: str) -> str:
+    """The code of the akim contest of ``okrug`` at ``election``."""
+    return f"{election}:{okrug}"
+
+
+def create_election(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    type: ElectionType,
+    date: dt.date,
+    law_version: str,
+    names: Names,
+    territory: str,
+    double_entry: bool = False,
+    against_all_on_ballot: bool | None = None,
+    synthetic: bool = False,
+    known_law_versions: frozenset[str] | None = None,
+) -> None:
+    """Record the call of an election by the territorial commission of ``territory``."""
+    require(session, actor, Permission.SETUP, territory)
+    if session.get(ElectionRow, code) is not None:
+        raise AdminError("S.001", "code", code=code)
+    if known_law_versions is not None and law_version not in known_law_versions:
+        raise AdminError(
+            "S.002", "law_version", value=law_version, allowed=", ".join(sorted(known_law_versions))
+        )
+    if (
+        territory != "KZ"
+        and session.get(RegionRow, territory) is None
+        and session.get(DistrictRow, territory) is None
+    ):
+        raise AdminError("S.003", "territory", value=territory)
+    session.add(
+        ElectionRow(
+            code=code,
+            type=type.value,
+            date=date,
+            law_version=law_version,
+            name_kk=names.kk,
+            name_ru=names.ru,
+            name_en=names.en,
+            synthetic=synthetic,
+            source=None,
+            note=None,
+        )
+    )
+    session.flush()
+    session.add(
+        ElectionSetupRow(
+            election=code,
+            territory=territory,
+            double_entry=double_entry,
+            against_all_on_ballot=against_all_on_ballot,
+            created_by=actor.name,
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.name,
+        action="election.create",
+        entity="election",
+        entity_id=code,
+        payload={
+            "type": type.value,
+            "date": date.isoformat(),
+            "law_version": law_version,
+            "territory": territory,
+            "double_entry": double_entry,
+            "against_all_on_ballot": against_all_on_ballot,
+            "synthetic": synthetic,
+        },
+    )
+
+
+def setup_of(session: Session, election: str) -> ElectionSetupRow:
+    """The settings of ``election``; raise if it does not exist."""
+    row = session.get(ElectionSetupRow, election)
+    if row is None:
+        raise AdminError("S.004", "election", value=election)
+    return row
+
+
+def load_setup(
+    session: Session, actor: Actor, election: str, content: DatasetContent
+) -> dict[str, int]:
+    """Store districts, okrugs, stations (with their voters for ``election``) and commissions.
+
+    One contest (one akim seat) is opened for every okrug that has a station.
+    """
+    setup = setup_of(session, election)
+    require(session, actor, Permission.SETUP, setup.territory)
+    rows = content.rows
+    for row in rows.get("districts", []):
+        session.merge(
+            DistrictRow(
+                code=row["code"],
+                region=row["region"],
+                kind=row["kind"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+                kato=row["kato"],
+            )
+        )
+    session.flush()
+    for row in rows.get("okrugs", []):
+        session.merge(
+            OkrugRow(
+                code=row["code"],
+                district=row["district"],
+                kind=row["kind"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+                kato=row["kato"],
+                population=row["population"],
+            )
+        )
+    session.flush()
+    okrugs_with_stations: set[str] = set()
+    for row in rows.get("stations", []):
+        session.merge(
+            StationRow(
+                code=row["code"],
+                okrug=row["okrug"],
+                number=row["number"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+                registered_voters=None,
+            )
+        )
+        session.flush()
+        session.merge(
+            StationRollRow(
+                election=election, station=row["code"], registered_voters=row["registered_voters"]
+            )
+        )
+        okrugs_with_stations.add(str(row["okrug"]))
+    for row in rows.get("commissions", []):
+        session.merge(
+            CommissionRow(
+                code=row["code"],
+                level=row["level"],
+                territory=row["territory"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+            )
+        )
+    session.flush()
+    for okrug in sorted(okrugs_with_stations):
+        require(session, actor, Permission.SETUP, okrug)
+        code = contest_code(election, okrug)
+        if session.get(ContestRow, code) is None:
+            session.add(ContestRow(code=code, election=election, okrug=okrug, seats=1))
+    session.flush()
+    counts = {name: len(items) for name, items in rows.items()}
+    counts["contests"] = len(okrugs_with_stations)
+    audit.record(
+        session,
+        actor=actor.name,
+        action="election.setup",
+        entity="election",
+        entity_id=election,
+        payload={"counts": counts},
+    )
+    return counts
+
+
+def contests(session: Session, election: str) -> list[ContestRow]:
+    """The contests of ``election``, by okrug code."""
+    return list(
+        session.scalars(
+            select(ContestRow).where(ContestRow.election == election).order_by(ContestRow.okrug)
+        )
+    )
