@@ -22,6 +22,11 @@ from saylau.datasets.format import BY_NAME, PERCENT_MEASURES, RESOURCES, Column,
 from saylau.i18n import t
 
 ALMATY = ZoneInfo("Asia/Almaty")
+# Limits of the stored columns (codes are String(64); counts Integer; figures BigInteger
+# scaled by up to 10**4), checked here so both databases refuse the same rows the same way.
+MAX_CODE = 64
+MAX_INT = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 REPUBLIC = "KZ"
 
@@ -89,6 +94,8 @@ def _convert(column: Column, raw: object) -> tuple[Value, str | None, dict[str, 
         case FieldType.CODE:
             if not isinstance(text, str) or not CODE_RE.match(text):
                 return None, "I.016", {"value": text}
+            if len(text) > MAX_CODE:
+                return None, "I.030", {"value": text[:20] + "…", "max": MAX_CODE}
             value = text
         case FieldType.COUNT | FieldType.INTEGER:
             if isinstance(text, bool) or not (
@@ -98,6 +105,8 @@ def _convert(column: Column, raw: object) -> tuple[Value, str | None, dict[str, 
             value = int(text)
             if column.type is FieldType.COUNT and value < 0:
                 return None, "I.005", {"value": value}
+            if abs(value) > MAX_INT:
+                return None, "I.031", {"value": text, "max": MAX_INT}
         case FieldType.DECIMAL:
             if isinstance(text, bool):
                 return None, "I.006", {"value": text}
@@ -110,6 +119,8 @@ def _convert(column: Column, raw: object) -> tuple[Value, str | None, dict[str, 
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and -exponent > column.max_decimals:
                 return None, "I.019", {"value": text, "digits": column.max_decimals}
+            if abs(number.scaleb(column.max_decimals)) > MAX_BIGINT:
+                return None, "I.031", {"value": text, "max": MAX_BIGINT // 10**column.max_decimals}
             value = number
         case FieldType.DATE:
             try:
@@ -284,16 +295,15 @@ def _check_header(table: _RawTable, problems: list[Problem]) -> set[str]:
     for column in table.resource.columns:
         if column.required and table.header is not None and column.name not in present:
             problems.append(Problem(table.file, where, column.name, "I.001", {}))
+    allowed = {"allowed": ", ".join(c.name for c in table.resource.columns)}
+    if table.header is None:
+        # JSON rows carry their own keys: name the row (pointer) that has the unknown key.
+        for line, raw in table.rows:
+            for name in sorted(set(raw) - names):
+                problems.append(Problem(table.file, line, name, "I.002", allowed))
+        return present
     for name in sorted(present - names):
-        problems.append(
-            Problem(
-                table.file,
-                where,
-                name,
-                "I.002",
-                {"allowed": ", ".join(c.name for c in table.resource.columns)},
-            )
-        )
+        problems.append(Problem(table.file, where, name, "I.002", allowed))
     return present
 
 
