@@ -154,7 +154,7 @@ def _law_versions() -> frozenset[str] | None:
         from saylau.law import catalogue
     except ImportError:  # pragma: no cover - law layer absent
         return None
-    return frozenset(catalogue.law_versions())
+    return frozenset(name for v in catalogue.law_versions() for name in (v.code, *v.aliases))
 
 
 @election_app.command("load")
@@ -407,3 +407,659 @@ def register(app: typer.Typer) -> None:
     app.add_typer(election_app, name="election")
     app.add_typer(finance_app, name="finance")
     app.add_typer(recall_app, name="recall")
+    register_law(app)
+
+
+# --- law: rules, calendar, candidates, protocols, tabulation, outcomes --------------------
+
+candidate_app = typer.Typer(help="Nominate and register candidates.", no_args_is_help=True)
+protocol_app = typer.Typer(help="Enter and review precinct protocols.", no_args_is_help=True)
+lots_app = typer.Typer(
+    help="Record the commission's drawing of lots for a tie.", no_args_is_help=True
+)
+
+
+def rules_command(
+    law: Annotated[str | None, typer.Option(help="Only the rules of this law version.")] = None,
+    versions: Annotated[
+        bool, typer.Option("--versions", help="List the law versions and their settings instead.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.TEXT,
+    lang: LangOpt = "en",
+) -> None:
+    """Print the rule catalogue: code, severity, fields, legal reference, dates, messages."""
+    from saylau.law import catalogue
+
+    lang = _lang(lang)
+    if versions:
+        table = ReportTable(
+            "law_versions",
+            t("admin.rules.versions", lang),
+            [
+                Col("code", "code"),
+                Col("title", t("admin.rules.col.title", lang)),
+                Col("setting", t("admin.rules.col.setting", lang)),
+                Col("value", t("admin.rules.col.value", lang)),
+                Col("confidence", t("admin.rules.col.confidence", lang)),
+            ],
+        )
+        for version in catalogue.law_versions():
+            for setting in version.settings:
+                table.rows.append(
+                    [
+                        Cell(version.code, version.code),
+                        Cell(version.title(lang), version.title(lang)),
+                        Cell(setting.name, setting.title(lang)),
+                        Cell(str(setting.value), setting.value_text(lang)),
+                        Cell(
+                            setting.confidence.value,
+                            t(f"law.confidence.{setting.confidence.value}", lang),
+                        ),
+                    ]
+                )
+        typer.echo(render([table], fmt), nl=False)
+        return
+    try:
+        rows = catalogue.catalogue_rows(lang, law)
+    except catalogue.LawError as exc:
+        typer.echo(f"{exc.code}: {exc.message(lang)}", err=True)
+        raise typer.Exit(2) from exc
+    columns = catalogue.ROW_COLUMNS
+    table = ReportTable(
+        "rules",
+        t("admin.rules.title", lang),
+        [Col(c, t(f"admin.rules.col.{c}", lang)) for c in columns],
+    )
+    for row in rows:
+        table.rows.append([Cell(getattr(row, c), str(getattr(row, c))) for c in columns])
+    typer.echo(render([table], fmt), nl=False)
+
+
+@election_app.command("calendar")
+def election_calendar_command(
+    code: Annotated[str, typer.Argument(help="The election.")],
+    fmt: FormatOpt = OutputFormat.TEXT,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """The election calendar computed from polling day by the law version's rules."""
+    from saylau.administration.lawctx import election_row, law_for
+    from saylau.law.calendar import election_calendar
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> tuple[list[object], str]:
+        with service.session() as session:
+            row = election_row(session, code)
+            law = law_for(session, code)
+            return list(election_calendar(row.date, law)), law.code
+
+    events, law_code = run(location, lang, action)
+    table = ReportTable(
+        "calendar",
+        t("admin.calendar.title", lang, election=code, law=law_code),
+        [
+            Col("event", t("admin.calendar.col.event", lang)),
+            Col("start", t("admin.calendar.col.start", lang)),
+            Col("deadline", t("admin.calendar.col.deadline", lang)),
+            Col("rule", t("admin.rules.col.code", lang)),
+            Col("reference", t("admin.rules.col.reference", lang)),
+            Col("confidence", t("admin.rules.col.confidence", lang)),
+        ],
+    )
+    for event in events:
+        table.rows.append(
+            [
+                Cell(event.code.value, event.title(lang)),  # type: ignore[attr-defined]
+                _moment(event.start),  # type: ignore[attr-defined]
+                _moment(event.deadline),  # type: ignore[attr-defined]
+                Cell(event.rule, event.rule),  # type: ignore[attr-defined]
+                Cell(event.reference(lang), event.reference(lang)),  # type: ignore[attr-defined]
+                Cell(
+                    event.confidence.value,  # type: ignore[attr-defined]
+                    t(f"law.confidence.{event.confidence.value}", lang),
+                ),  # type: ignore[attr-defined]
+            ]
+        )
+    typer.echo(render([table], fmt), nl=False)
+
+
+def _moment(value: object) -> Cell:
+    if value is None:
+        return Cell(None, "")
+    if isinstance(value, dt.datetime):
+        text = value.strftime("%Y-%m-%d %H:%M %Z")
+        return Cell(value.isoformat(), text)
+    assert isinstance(value, dt.date)
+    return Cell(value.isoformat(), value.isoformat())
+
+
+@candidate_app.command("nominate")
+def candidate_nominate(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="candidates.csv or JSON in the dataset format (see docs/format.md)."),
+    ],
+    fmt: FormatOpt = OutputFormat.TEXT,
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Record nominations and decide each by the eligibility rules; refusals name every
+    unmet requirement and its article."""
+    from saylau.administration import nominations
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> list[nominations.Decision]:
+        with service.session() as session:
+            known = store_datasets.known_keys(session)
+        content = reader.read(paths, known=known, resource_name="candidates")
+        with service.transaction() as session:
+            return nominations.nominate(session, cli_actor(actor), election, content)
+
+    decisions = run(location, lang, action)
+    typer.echo(render([_decisions_table(decisions, lang)], fmt), nl=False)
+
+
+def _decisions_table(decisions: list[object], lang: str) -> ReportTable:
+    table = ReportTable(
+        "nominations",
+        t("admin.nomination.title", lang),
+        [
+            Col("candidate", t("fp.candidate", lang)),
+            Col("decision", t("admin.nomination.col.decision", lang)),
+            Col("rule", t("admin.rules.col.code", lang)),
+            Col("reason", t("admin.nomination.col.reason", lang)),
+            Col("reference", t("admin.rules.col.reference", lang)),
+        ],
+    )
+    for decision in decisions:
+        findings = decision.findings or (None,)  # type: ignore[attr-defined]
+        for finding in findings:
+            table.rows.append(
+                [
+                    Cell(decision.candidate, decision.candidate),  # type: ignore[attr-defined]
+                    Cell(
+                        decision.decision,  # type: ignore[attr-defined]
+                        t(f"admin.nomination.{decision.decision}", lang),
+                    ),  # type: ignore[attr-defined]
+                    Cell(finding.code if finding else None, finding.code if finding else ""),
+                    Cell(
+                        finding.message(lang) if finding else None,
+                        finding.message(lang) if finding else "",
+                    ),
+                    Cell(
+                        finding.reference(lang) if finding else None,
+                        finding.reference(lang) if finding else "",
+                    ),
+                ]
+            )
+    return table
+
+
+@candidate_app.command("redecide")
+def candidate_redecide(
+    candidate: Annotated[str, typer.Argument(help="The candidate.")],
+    reason: Annotated[str, typer.Option(help="Why the nomination is decided again (appeal).")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Corrected fact, e.g. signatures=120 or deposit_paid=true."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Decide a nomination again with corrected facts; the earlier decision stays on record."""
+    from saylau.administration import nominations
+
+    lang = _lang(lang)
+    corrections: dict[str, object] = {}
+    for item in set_ or []:
+        name, _, raw = item.partition("=")
+        if not name or not _:
+            typer.echo(f"--set: '{item}' is not name=value", err=True)
+            raise typer.Exit(2)
+        corrections[name.strip()] = _fact_value(raw.strip())
+
+    def action(service: Saylau) -> nominations.Decision:
+        with service.transaction() as session:
+            return nominations.redecide(
+                session, cli_actor(actor), candidate, reason=reason, corrections=corrections
+            )
+
+    decision = run(location, lang, action)
+    typer.echo(render([_decisions_table([decision], lang)], fmt), nl=False)
+
+
+def _fact_value(raw: str) -> object:
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    if raw.isdigit():
+        return int(raw)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+
+
+def _protocol_payloads(path: Path) -> list[dict[str, object]]:
+    """Protocols from a JSON file (an object or a list) or a CSV (``votes.<candidate>``)."""
+    import csv
+
+    if path.suffix.lower() == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, list) else [data]
+    out: list[dict[str, object]] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            payload: dict[str, object] = {"votes": {}}
+            for key, value in row.items():
+                if key is None or value is None or value == "":
+                    continue
+                if key.startswith("votes."):
+                    payload["votes"][key[6:]] = value  # type: ignore[index]
+                else:
+                    payload[key] = value
+            out.append(payload)
+    return out
+
+
+@protocol_app.command("submit")
+def protocol_submit(
+    path: Annotated[Path, typer.Argument(help="JSON (object or list) or CSV of protocols.")],
+    fmt: FormatOpt = OutputFormat.TEXT,
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Enter precinct protocols; a protocol that breaks a control relation is rejected with
+    every broken relation named, and the whole file is then left unwritten."""
+    from saylau.administration import protocols
+
+    lang = _lang(lang)
+    try:
+        payloads = _protocol_payloads(path)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    def action(service: Saylau) -> list[protocols.EntryResult]:
+        results = []
+        with service.transaction() as session:
+            for payload in payloads:
+                results.append(
+                    protocols.submit(session, cli_actor(actor), protocols.parse(payload), lang=lang)
+                )
+        return results
+
+    results = run(location, lang, action)
+    table = ReportTable(
+        "protocols",
+        t("admin.protocol.title", lang),
+        [
+            Col("entry", "#", "right"),
+            Col("station", t("admin.protocol.station", lang)),
+            Col("version", t("admin.protocol.version", lang), "right"),
+            Col("status", t("admin.protocol.status", lang)),
+            Col("warnings", t("admin.protocol.warnings", lang)),
+            Col("differences", t("admin.protocol.differences", lang)),
+        ],
+    )
+    for r in results:
+        table.rows.append(
+            [
+                Cell(r.entry_id, str(r.entry_id)),
+                Cell(r.station, r.station),
+                Cell(r.version, str(r.version)),
+                Cell(r.status, t(f"admin.protocol.status.{r.status}", lang)),
+                Cell(", ".join(r.warnings), ", ".join(r.warnings)),
+                Cell(", ".join(r.differences), ", ".join(r.differences)),
+            ]
+        )
+    typer.echo(render([table], fmt), nl=False)
+
+
+@protocol_app.command("acknowledge")
+def protocol_acknowledge(
+    entry: Annotated[int, typer.Argument(help="The held entry.")],
+    note: Annotated[str, typer.Option(help="The supervisor's note.")],
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Acknowledge the warnings of a held protocol (supervisor)."""
+    from saylau.administration import protocols
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> object:
+        with service.transaction() as session:
+            return protocols.acknowledge(session, cli_actor(actor), entry, note)
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
+
+
+@protocol_app.command("resolve")
+def protocol_resolve(
+    entry: Annotated[int, typer.Argument(help="The entry whose values are correct.")],
+    note: Annotated[str, typer.Option(help="The supervisor's note.")],
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Resolve a double-entry discrepancy by choosing the correct entry (supervisor)."""
+    from saylau.administration import protocols
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> object:
+        with service.transaction() as session:
+            return protocols.resolve(session, cli_actor(actor), entry, note, lang=lang)
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
+
+
+@protocol_app.command("list")
+def protocol_list(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    status: Annotated[str | None, typer.Option(help="Only entries of this status.")] = None,
+    fmt: FormatOpt = OutputFormat.TEXT,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Protocol entries with their status (accepted, held, awaiting_second, discrepancy, ...)."""
+    from saylau.administration import protocols
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> list[dict[str, object]]:
+        with service.session() as session:
+            setup.setup_of(session, election)
+            return [
+                {
+                    "entry": e.id,
+                    "station": e.station,
+                    "version": e.version,
+                    "entry_no": e.entry_no,
+                    "operator": e.operator,
+                    "status": e.status,
+                    "warnings": ", ".join(f["code"] for f in json.loads(e.findings)),
+                    "reason": e.correction_reason or "",
+                }
+                for e in protocols.entries(session, election, status)
+            ]
+
+    rows = run(location, lang, action)
+    table = ReportTable(
+        "entries",
+        t("admin.protocol.title", lang),
+        [
+            Col(k, t(f"admin.protocol.{k}", lang))
+            for k in (
+                "entry",
+                "station",
+                "version",
+                "entry_no",
+                "operator",
+                "status",
+                "warnings",
+                "reason",
+            )
+        ],
+    )
+    for row in rows:
+        table.rows.append([Cell(row[c.key], str(row[c.key])) for c in table.columns])  # type: ignore[arg-type]
+    typer.echo(render([table], fmt), nl=False)
+
+
+def tabulate_command(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    level: Annotated[str, typer.Option(help="station, okrug, district, region or republic.")] = (
+        "okrug"
+    ),
+    fmt: FormatOpt = OutputFormat.TEXT,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Totals by level with progress and turnout, and each okrug's outcome by the law."""
+    from saylau.administration import results
+    from saylau.law.winner import summary
+    from saylau.tabulate.aggregate import Level, tabulate
+
+    lang = _lang(lang)
+    try:
+        chosen = Level(level)
+    except ValueError as exc:
+        typer.echo(
+            f"--level: '{level}' is not one of {', '.join(v.value for v in Level)}", err=True
+        )
+        raise typer.Exit(2) from exc
+
+    def action(service: Saylau) -> tuple[list[object], dict[str, str]]:
+        with service.session() as session:
+            setup.setup_of(session, election)
+            totals = tabulate(session, election, chosen)
+            outcomes: dict[str, str] = {}
+            if chosen is Level.OKRUG:
+                for r in results.okrug_results(session, election):
+                    outcomes[r.okrug] = (
+                        summary(r.outcome, lang)
+                        if r.outcome is not None
+                        else t("admin.tabulate.incomplete", lang)
+                    )
+            return list(totals), outcomes
+
+    totals, outcomes = run(location, lang, action)
+    columns = [
+        Col("unit", t("admin.tabulate.unit", lang)),
+        Col("stations", t("admin.tabulate.stations", lang), "right"),
+        Col("voters", t("admin.tabulate.voters", lang), "right"),
+        Col("turnout", t("admin.tabulate.turnout", lang), "right"),
+        Col("valid", t("admin.tabulate.valid", lang), "right"),
+        Col("invalid", t("fp.field.invalid", lang), "right"),
+        Col("against_all", t("fp.against_all", lang), "right"),
+        Col("votes", t("fp.votes", lang)),
+    ]
+    if outcomes:
+        columns.append(Col("outcome", t("fp.outcome", lang)))
+    table = ReportTable("tabulation", t("admin.tabulate.title", lang, election=election), columns)
+    for item in totals:
+        row = [
+            Cell(item.unit, item.unit),  # type: ignore[attr-defined]
+            Cell(
+                f"{item.stations_reported}/{item.stations_expected}",  # type: ignore[attr-defined]
+                f"{item.stations_reported}/{item.stations_expected}",
+            ),  # type: ignore[attr-defined]
+            Cell(item.voters_on_list, str(item.voters_on_list)),  # type: ignore[attr-defined]
+            Cell(
+                None if item.turnout is None else round(item.turnout * 100, 2),  # type: ignore[attr-defined]
+                "" if item.turnout is None else f"{item.turnout * 100:.2f} %",
+            ),  # type: ignore[attr-defined]
+            Cell(item.valid, str(item.valid)),  # type: ignore[attr-defined]
+            Cell(item.invalid, str(item.invalid)),  # type: ignore[attr-defined]
+            Cell(item.against_all, "" if item.against_all is None else str(item.against_all)),  # type: ignore[attr-defined]
+            Cell(json.dumps(item.votes), ", ".join(f"{k}: {v}" for k, v in item.votes.items())),  # type: ignore[attr-defined]
+        ]
+        if outcomes:
+            row.append(Cell(outcomes.get(item.unit, ""), outcomes.get(item.unit, "")))  # type: ignore[attr-defined]
+        table.rows.append(row)
+    typer.echo(render([table], fmt), nl=False)
+
+
+def explain_command(
+    okrug: Annotated[str, typer.Argument(help="The okrug.")],
+    election: Annotated[
+        str | None, typer.Option(help="The election (default: the latest with this okrug).")
+    ] = None,
+    provisional: Annotated[
+        bool, typer.Option(help="Explain from the stations reported so far.")
+    ] = False,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """How the okrug's winner (or repeat election) was determined, rule by rule, with articles."""
+    from sqlalchemy import select
+
+    from saylau.administration import results
+    from saylau.law.winner import explain
+    from saylau.store.schema import CandidateRow, ContestRow, ElectionRow
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> str:
+        with service.session() as session:
+            chosen = election
+            if chosen is None:
+                chosen = session.scalar(
+                    select(ContestRow.election)
+                    .join(ElectionRow, ElectionRow.code == ContestRow.election)
+                    .where(ContestRow.okrug == okrug)
+                    .order_by(ElectionRow.date.desc())
+                    .limit(1)
+                )
+                if chosen is None:
+                    raise AdminError("T.001", "okrug", okrug=okrug, election="-")
+            result = results.okrug_result(session, chosen, okrug, provisional=provisional)
+            names = {
+                c.code: f"{c.name} ({c.party or t('fp.self', lang)})"
+                for c in session.scalars(
+                    select(CandidateRow).where(CandidateRow.code.in_(result.candidates))
+                )
+            }
+            lines = [
+                t(
+                    "admin.explain.header",
+                    lang,
+                    okrug=okrug,
+                    election=chosen,
+                    law=result.law_version,
+                )
+            ]
+            lines += [f"  {code}: {name}" for code, name in sorted(names.items())]
+            if result.outcome is None:
+                lines.append(
+                    t(
+                        "admin.explain.incomplete",
+                        lang,
+                        reported=result.totals.stations_reported,
+                        expected=result.totals.stations_expected,
+                    )
+                )
+            else:
+                lines.append(explain(result.outcome, lang))
+            return "\n".join(lines)
+
+    typer.echo(run(location, lang, action))
+
+
+@lots_app.command("record")
+def lots_record(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    okrug: Annotated[str, typer.Argument(help="The tied okrug.")],
+    winner: Annotated[str, typer.Option(help="Candidate who drew the winning lot.")],
+    drawn_by: Annotated[str, typer.Option(help="Who conducted the draw.")],
+    drawn_at: Annotated[
+        str, typer.Option(help="When, ISO 8601 with zone (2025-07-28T10:00+05:00).")
+    ],
+    witness: Annotated[list[str], typer.Option(help="A witness present (repeat).")],
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Record the outcome of the commission's physical draw of lots (saylau draws none)."""
+    from saylau.administration import results
+
+    lang = _lang(lang)
+    try:
+        moment = dt.datetime.fromisoformat(drawn_at)
+    except ValueError as exc:
+        typer.echo(f"--drawn-at: '{drawn_at}' is not an ISO 8601 date and time", err=True)
+        raise typer.Exit(2) from exc
+
+    def action(service: Saylau) -> int:
+        with service.transaction() as session:
+            return results.record_lot_draw(
+                session,
+                cli_actor(actor),
+                election=election,
+                okrug=okrug,
+                winner=winner,
+                drawn_by=drawn_by,
+                drawn_at=moment,
+                witnesses=witness,
+            )
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
+
+
+def certify_command(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    okrug: Annotated[str, typer.Argument(help="The okrug.")],
+    output: Annotated[
+        Path | None, typer.Option(help="Write the printable final protocol (HTML) here.")
+    ] = None,
+    lang: LangOpt = "kk",
+    actor: ActorOpt = DEFAULT_ACTOR,
+    location: DbOpt = None,
+) -> None:
+    """Certify an okrug's result and print its final protocol with the SHA-256 fingerprint."""
+    from saylau.administration import results
+    from saylau.administration.lawctx import election_row
+    from saylau.law.winner import summary
+    from saylau.reports import final_protocol
+
+    lang = _lang(lang)
+
+    def action(service: Saylau) -> tuple[str, str]:
+        with service.transaction() as session:
+            row = results.certify(session, cli_actor(actor), election, okrug)
+            result = results.okrug_result(session, election, okrug)
+            assert result.outcome is not None
+            erow = election_row(session, election)
+            names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
+            html = final_protocol.render(
+                record_json=row.record,
+                sha256=row.sha256,
+                certified_by=row.certified_by,
+                certified_at=row.certified_at,
+                election_name=names[lang],
+                synthetic=erow.synthetic,
+                outcome_text=summary(result.outcome, lang),
+                trace=[step.line(lang) for step in result.outcome.trace],
+                lang=lang,
+            )
+            return row.sha256, html
+
+    digest, html = run(location, lang, action)
+    if output is not None:
+        output.write_text(html, encoding="utf-8")
+    typer.echo(
+        t(
+            "admin.certify.done",
+            lang,
+            okrug=okrug,
+            sha256=digest,
+            output=str(output) if output else "-",
+        )
+    )
+
+
+def register_law(app: typer.Typer) -> None:
+    """Mount the law-engine commands."""
+    app.command("rules")(rules_command)
+    app.command("tabulate")(tabulate_command)
+    app.command("explain")(explain_command)
+    app.command("certify")(certify_command)
+    app.add_typer(candidate_app, name="candidate")
+    app.add_typer(protocol_app, name="protocol")
+    app.add_typer(lots_app, name="lots")

@@ -25,6 +25,8 @@ from saylau.store.schema import (
     StationRow,
 )
 
+SETUP_PARTS = ("districts", "okrugs", "stations", "commissions")
+
 
 def contest_code(election: str, okrug: str) -> str:
     """The code of the akim contest of ``okrug`` at ``election``."""
@@ -187,7 +189,7 @@ def load_setup(
         if session.get(ContestRow, code) is None:
             session.add(ContestRow(code=code, election=election, okrug=okrug, seats=1))
     session.flush()
-    counts = {name: len(items) for name, items in rows.items()}
+    counts = {name: len(items) for name, items in rows.items() if name in SETUP_PARTS}
     counts["contests"] = len(okrugs_with_stations)
     audit.record(
         session,

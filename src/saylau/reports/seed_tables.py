@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -192,8 +192,12 @@ def table2(inputs: SeedInputs, lang: str) -> ReportTable:
         )
         computed_share: Cell = Cell(None, "")
         if measure is Measure.CANDIDATES_REGISTERED and key != "candidates" and figure and total:
-            digits = 1
-            value = (figure.value * 100 / total.value).quantize(Decimal("0.1"))
+            # Rounded as the paper rounds (half up, at the published precision), as check C.04.
+            exponent = share.value.as_tuple().exponent if share is not None else -1
+            digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            value = (figure.value * 100 / total.value).quantize(
+                Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
+            )
             differs = share is not None and value != share.value
             computed_share = Cell(value, fmt_decimal(value, lang, digits) + " %", flag=differs)
         computed_regions: Cell = Cell(None, "")

@@ -88,13 +88,10 @@ def to_text(tables: list[ReportTable], width: int | None = None) -> str:
     console = Console(file=io.StringIO(), width=width or 160, record=True, color_system=None)
     for table in tables:
         rich = Table(title=table.title, title_justify="left", show_lines=False)
-        for index, col in enumerate(table.columns):
-            rich.add_column(
-                col.header,
-                justify=col.align,
-                overflow="fold",
-                min_width=24 if index == 0 and col.align == "left" else None,
-            )
+        for col in table.columns:
+            # No min_width: Rich re-applies it after shrinking a too-wide table to the console,
+            # which then crops the last columns (the computed totals) off the output.
+            rich.add_column(col.header, justify=col.align, overflow="fold")
         for row in table.rows:
             rich.add_row(*[f"{c.text} ⚠" if c.flag else c.text for c in row])
         console.print(rich)

@@ -1,0 +1,218 @@
+"""Nomination and registration of candidates, checked against the law version's eligibility
+rules; every decision is recorded, and can be re-decided on appeal with a trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from saylau.administration.access import Permission, require
+from saylau.administration.errors import AdminError
+from saylau.administration.lawctx import election_row, findings_json, law_for, okrug_voters
+from saylau.administration.setup import contest_code
+from saylau.datasets.reader import DatasetContent, Row
+from saylau.law.catalogue import Finding
+from saylau.law.eligibility import NominationFacts, check_nomination
+from saylau.security.actor import Actor
+from saylau.store import audit
+from saylau.store.schema import CandidateRow, ContestRow, NominationDecisionRow
+
+REGISTERED = "registered"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of checking one nomination."""
+
+    candidate: str
+    decision: str
+    findings: tuple[Finding, ...]
+    decision_id: int
+
+
+def _facts(row: Row, voters: int) -> NominationFacts:
+    nominated_at = row["nominated_at"]
+    assert isinstance(nominated_at, dt.datetime)
+    birth = row["birth_date"]
+    assert isinstance(birth, dt.date)
+    return NominationFacts(
+        candidate=str(row["code"]),
+        party=row["party"] if row["party"] else None,  # type: ignore[arg-type]
+        citizen=bool(row["citizen"]),
+        birth_date=birth,
+        unexpunged_criminal_record=bool(row["criminal_record"]),
+        corruption_offence=bool(row["corruption_offence"]),
+        legally_incapable=bool(row["legally_incapable"]),
+        civil_service_qualification_met=bool(row["qualified"]),
+        signatures=int(row["signatures"] or 0),  # type: ignore[call-overload]
+        voters_in_okrug=voters,
+        deposit_paid=bool(row["deposit_paid"]),
+        nominated_at=nominated_at,
+        party_member=row["party_member"],  # type: ignore[arg-type]
+    )
+
+
+def _facts_json(facts: NominationFacts) -> str:
+    return json.dumps(
+        {
+            "party": facts.party,
+            "citizen": facts.citizen,
+            "birth_date": facts.birth_date.isoformat(),
+            "unexpunged_criminal_record": facts.unexpunged_criminal_record,
+            "corruption_offence": facts.corruption_offence,
+            "legally_incapable": facts.legally_incapable,
+            "civil_service_qualification_met": facts.civil_service_qualification_met,
+            "signatures": facts.signatures,
+            "voters_in_okrug": facts.voters_in_okrug,
+            "deposit_paid": facts.deposit_paid,
+            "nominated_at": facts.nominated_at.isoformat(),
+            "party_member": facts.party_member,
+            "resident_in_okrug": facts.resident_in_okrug,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def _facts_from_json(candidate: str, text: str) -> NominationFacts:
+    data = json.loads(text)
+    return NominationFacts(
+        candidate=candidate,
+        party=data["party"],
+        citizen=data["citizen"],
+        birth_date=dt.date.fromisoformat(data["birth_date"]),
+        unexpunged_criminal_record=data["unexpunged_criminal_record"],
+        corruption_offence=data["corruption_offence"],
+        legally_incapable=data["legally_incapable"],
+        civil_service_qualification_met=data["civil_service_qualification_met"],
+        signatures=data["signatures"],
+        voters_in_okrug=data["voters_in_okrug"],
+        deposit_paid=data["deposit_paid"],
+        nominated_at=dt.datetime.fromisoformat(data["nominated_at"]),
+        party_member=data["party_member"],
+        resident_in_okrug=data["resident_in_okrug"],
+    )
+
+
+def _decide(
+    session: Session,
+    actor: Actor,
+    election: str,
+    facts: NominationFacts,
+    appeal_of: int | None,
+    reason: str | None,
+) -> Decision:
+    row = election_row(session, election)
+    law = law_for(session, election)
+    findings = tuple(check_nomination(facts, law, row.date))
+    decision = REFUSED if any(f.blocks for f in findings) else REGISTERED
+    record = NominationDecisionRow(
+        candidate=facts.candidate,
+        decision=decision,
+        findings=findings_json(findings),
+        facts=_facts_json(facts),
+        decided_by=actor.name,
+        decided_at=dt.datetime.now(dt.UTC),
+        appeal_of=appeal_of,
+        reason=reason,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.name,
+        action="nomination.redecide" if appeal_of else "nomination.decide",
+        entity="candidate",
+        entity_id=facts.candidate,
+        payload={
+            "decision": decision,
+            "findings": [f.code for f in findings],
+            "appeal_of": appeal_of,
+            "reason": reason,
+            "law": law.code,
+        },
+    )
+    return Decision(facts.candidate, decision, findings, record.id)
+
+
+def nominate(
+    session: Session, actor: Actor, election: str, content: DatasetContent
+) -> list[Decision]:
+    """Record every nomination of ``content`` and decide it by the eligibility rules."""
+    decisions: list[Decision] = []
+    for row in content.rows.get("candidates", []):
+        okrug = str(row["okrug"])
+        contest = session.get(ContestRow, contest_code(election, okrug))
+        if contest is None:
+            raise AdminError("N.001", "okrug", okrug=okrug, election=election)
+        require(session, actor, Permission.NOMINATE, okrug)
+        if session.get(CandidateRow, str(row["code"])) is not None:
+            raise AdminError("N.002", "code", value=row["code"])
+        session.add(
+            CandidateRow(
+                code=row["code"],
+                contest=contest.code,
+                name=row["name"],
+                party=row["party"],
+                sex=row["sex"],
+                birth_date=row["birth_date"],
+                incumbent=row["incumbent"],
+                former_akim=row["former_akim"],
+            )
+        )
+        session.flush()
+        facts = _facts(row, okrug_voters(session, election, okrug))
+        decisions.append(_decide(session, actor, election, facts, None, None))
+    return decisions
+
+
+def latest_decision(session: Session, candidate: str) -> NominationDecisionRow | None:
+    """The decision in force for ``candidate``."""
+    return session.scalars(
+        select(NominationDecisionRow)
+        .where(NominationDecisionRow.candidate == candidate)
+        .order_by(NominationDecisionRow.id.desc())
+        .limit(1)
+    ).first()
+
+
+def redecide(
+    session: Session, actor: Actor, candidate: str, *, reason: str, corrections: dict[str, object]
+) -> Decision:
+    """Decide a nomination again (appeal), with corrected facts, citing the earlier decision."""
+    row = session.get(CandidateRow, candidate)
+    if row is None:
+        raise AdminError("N.003", "candidate", value=candidate)
+    contest = session.get(ContestRow, row.contest)
+    assert contest is not None
+    require(session, actor, Permission.NOMINATE, contest.okrug)
+    if not reason.strip():
+        raise AdminError("N.004", "reason")
+    previous = latest_decision(session, candidate)
+    assert previous is not None
+    facts = _facts_from_json(candidate, previous.facts)
+    allowed = set(NominationFacts.__dataclass_fields__) - {"candidate", "voters_in_okrug"}
+    unknown = sorted(set(corrections) - allowed)
+    if unknown:
+        raise AdminError(
+            "N.005", "corrections", value=", ".join(unknown), allowed=", ".join(sorted(allowed))
+        )
+    facts = replace(facts, **corrections)  # type: ignore[arg-type]
+    return _decide(session, actor, contest.election, facts, previous.id, reason)
+
+
+def registered_candidates(session: Session, contest: str) -> list[str]:
+    """Codes of the contest's candidates whose decision in force is 'registered'."""
+    out: list[str] = []
+    for code in session.scalars(
+        select(CandidateRow.code).where(CandidateRow.contest == contest).order_by(CandidateRow.code)
+    ):
+        decision = latest_decision(session, code)
+        if decision is not None and decision.decision == REGISTERED:
+            out.append(code)
+    return out
