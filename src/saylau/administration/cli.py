@@ -851,8 +851,9 @@ def tabulate_command(
             outcomes: dict[str, str] = {}
             if chosen is Level.OKRUG:
                 for r in results.okrug_results(session, election):
+                    labels = results.candidate_labels(session, election, r.candidates, lang)
                     outcomes[r.okrug] = (
-                        summary(r.outcome, lang)
+                        results.with_names(summary(r.outcome, lang), labels)
                         if r.outcome is not None
                         else t("admin.tabulate.incomplete", lang)
                     )
@@ -911,7 +912,7 @@ def explain_command(
 
     from saylau.administration import results
     from saylau.law.winner import explain
-    from saylau.store.schema import CandidateRow, ContestRow, ElectionRow
+    from saylau.store.schema import ContestRow, ElectionRow
 
     lang = _lang(lang)
 
@@ -929,12 +930,7 @@ def explain_command(
                 if chosen is None:
                     raise AdminError("T.001", "okrug", okrug=okrug, election="-")
             result = results.okrug_result(session, chosen, okrug, provisional=provisional)
-            names = {
-                c.code: f"{c.name} ({c.party or t('fp.self', lang)})"
-                for c in session.scalars(
-                    select(CandidateRow).where(CandidateRow.code.in_(result.candidates))
-                )
-            }
+            names = results.candidate_labels(session, chosen, result.candidates, lang)
             lines = [
                 t(
                     "admin.explain.header",
@@ -955,7 +951,7 @@ def explain_command(
                     )
                 )
             else:
-                lines.append(explain(result.outcome, lang))
+                lines.append(results.with_names(explain(result.outcome, lang), names))
             return "\n".join(lines)
 
     typer.echo(run(location, lang, action))
@@ -1027,6 +1023,7 @@ def certify_command(
             assert result.outcome is not None
             erow = election_row(session, election)
             names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
+            labels = results.candidate_labels(session, election, result.candidates, lang)
             html = final_protocol.render(
                 record_json=row.record,
                 sha256=row.sha256,
@@ -1034,8 +1031,11 @@ def certify_command(
                 certified_at=row.certified_at,
                 election_name=names[lang],
                 synthetic=erow.synthetic,
-                outcome_text=summary(result.outcome, lang),
-                trace=[step.line(lang) for step in result.outcome.trace],
+                outcome_text=results.with_names(summary(result.outcome, lang), labels),
+                trace=[
+                    results.with_names(step.line(lang), labels) for step in result.outcome.trace
+                ],
+                parties=results.party_short_names(session, erow.date, lang),
                 lang=lang,
             )
             return row.sha256, html

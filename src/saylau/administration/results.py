@@ -301,3 +301,44 @@ def certification(session: Session, election: str, okrug: str) -> CertificationR
         .order_by(CertificationRow.id.desc())
         .limit(1)
     ).first()
+
+
+def party_short_names(session: Session, day: dt.date, lang: str) -> dict[str, str]:
+    """Short party names in force on ``day`` (e.g. Nur Otan in 2021, AMANAT from 2022)."""
+    from saylau.store.schema import PartyNameRow
+
+    out: dict[str, str] = {}
+    for row in session.scalars(select(PartyNameRow)):
+        if (row.valid_from is None or row.valid_from <= day) and (
+            row.valid_to is None or day <= row.valid_to
+        ):
+            out[row.party] = {"kk": row.short_kk, "ru": row.short_ru, "en": row.short_en}[lang]
+    return out
+
+
+def candidate_labels(
+    session: Session, election: str, codes: tuple[str, ...] | list[str], lang: str
+) -> dict[str, str]:
+    """``Name (party)`` for each candidate code, for texts a person reads."""
+    from saylau.i18n import t
+
+    day = election_row(session, election).date
+    parties = party_short_names(session, day, lang)
+    labels: dict[str, str] = {}
+    for row in session.scalars(select(CandidateRow).where(CandidateRow.code.in_(list(codes)))):
+        party = parties.get(row.party, row.party) if row.party else t("fp.self", lang)
+        labels[row.code] = f"{row.name} ({party})"
+    return labels
+
+
+def with_names(text: str, labels: dict[str, str]) -> str:
+    """Replace candidate codes in ``text`` by their labels (whole codes only)."""
+    import re
+
+    for code in sorted(labels, key=len, reverse=True):
+        text = re.sub(
+            rf"(?<![A-Za-z0-9._:-]){re.escape(code)}(?![A-Za-z0-9._:-])",
+            lambda _m, c=code: labels[c],
+            text,
+        )
+    return text

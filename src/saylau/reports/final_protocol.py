@@ -16,23 +16,42 @@ from jinja2 import Environment, select_autoescape
 from saylau.i18n import check_lang, fmt_int, t
 
 ALMATY = ZoneInfo("Asia/Almaty")
-COUNT_FIELDS = ("stations_reported", "voters_on_list", "ballots_received", "ballots_issued",
-                "ballots_cancelled", "ballots_in_boxes", "invalid")
+COUNT_FIELDS = (
+    "stations_reported",
+    "voters_on_list",
+    "ballots_received",
+    "ballots_issued",
+    "ballots_cancelled",
+    "ballots_in_boxes",
+    "invalid",
+)
 
 
 def _environment() -> Environment:
-    return Environment(autoescape=select_autoescape(default=True), trim_blocks=True,
-                       lstrip_blocks=True)
+    return Environment(
+        autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
+    )
 
 
-def render(*, record_json: str, sha256: str, certified_by: str, certified_at: dt.datetime,
-           election_name: str, synthetic: bool, outcome_text: str, trace: list[str],
-           lang: str) -> str:
+def render(
+    *,
+    record_json: str,
+    sha256: str,
+    certified_by: str,
+    certified_at: dt.datetime,
+    election_name: str,
+    synthetic: bool,
+    outcome_text: str,
+    trace: list[str],
+    lang: str,
+    parties: dict[str, str] | None = None,
+) -> str:
     """The printable final protocol of one okrug in ``lang``."""
     lang = check_lang(lang)
     record = json.loads(record_json)
-    template_text = (resources.files("saylau.reports") / "templates" / "final_protocol.html"
-                     ).read_text(encoding="utf-8")
+    template_text = (
+        resources.files("saylau.reports") / "templates" / "final_protocol.html"
+    ).read_text(encoding="utf-8")
     template = _environment().from_string(template_text)
     at = certified_at if certified_at.tzinfo else certified_at.replace(tzinfo=dt.UTC)
     return template.render(
@@ -43,10 +62,17 @@ def render(*, record_json: str, sha256: str, certified_by: str, certified_at: dt
         election_name=election_name,
         synthetic=synthetic,
         counts=[(key, fmt_int(int(record[key]), lang)) for key in COUNT_FIELDS],
-        candidates=[{"name": c["name"], "party": c["party"] or t("fp.self", lang),
-                     "votes": fmt_int(int(c["votes"]), lang)} for c in record["candidates"]],
-        against_all=None if record["against_all"] is None else fmt_int(record["against_all"],
-                                                                       lang),
+        candidates=[
+            {
+                "name": c["name"],
+                "party": (parties or {}).get(c["party"], c["party"])
+                if c["party"]
+                else t("fp.self", lang),
+                "votes": fmt_int(int(c["votes"]), lang),
+            }
+            for c in record["candidates"]
+        ],
+        against_all=None if record["against_all"] is None else fmt_int(record["against_all"], lang),
         outcome_text=outcome_text,
         trace=trace,
         sha256=sha256,
