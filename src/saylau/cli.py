@@ -322,6 +322,23 @@ def db_verify_audit(location: DbOpt = None, lang: LangOpt = _default_lang()) -> 
     typer.echo(t("db.audit.ok", lang.value))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    location: DbOpt = None,
+) -> None:
+    """Serve the public results site (bundled data loaded on first use)."""
+    import uvicorn
+
+    from saylau.web.app import create_app
+
+    service = _open(location)
+    url = service.engine.url.render_as_string(hide_password=True)
+    typer.echo(f"saylau: serving {url} at http://{host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+
+
 def _mount_optional() -> None:
     """Commands of other layers register themselves here."""
     try:

@@ -1,0 +1,166 @@
+"""The public results site: ``create_app(service)`` builds the FastAPI application.
+
+Read only: the site answers GET and HEAD and nothing else. Errors (404, 405, 422) are pages
+in the visitor's language, or JSON for JSON requests. The OpenAPI document describes the
+JSON twins; FastAPI's Swagger UI and ReDoc are switched off (they load from a CDN).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from saylau import __version__ as _version
+from saylau.i18n import t
+from saylau.service import Saylau
+from saylau.web.models import ErrorPage, ParameterProblem
+from saylau.web.pages import (
+    STATIC,
+    PageContext,
+    PageRouter,
+    negotiate_lang,
+    render_html,
+    wants_json,
+)
+from saylau.web.public import pages
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class ReadOnly:
+    """ASGI middleware: GET and HEAD only (HEAD answered as GET without a body)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            response = Response(status_code=405, headers={"Allow": "GET, HEAD"})
+            await response(scope, receive, send)
+            return
+        head = method == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+_RULES = {
+    "literal_error": "web.rule.one_of",
+    "enum": "web.rule.one_of",
+    "string_too_long": "web.rule.too_long",
+    "string_too_short": "web.rule.too_short",
+    "int_parsing": "web.rule.integer",
+    "missing": "web.rule.missing",
+    "string_pattern_mismatch": "web.rule.pattern",
+}
+
+
+def _problems(error: RequestValidationError, lang: str) -> list[ParameterProblem]:
+    out = []
+    for item in error.errors():
+        location = [str(x) for x in item.get("loc", ())]
+        where = location[0] if location else ""
+        name = location[-1] if len(location) > 1 else where
+        ctx: dict[str, Any] = dict(item.get("ctx") or {})
+        key = _RULES.get(str(item.get("type")))
+        if key:
+            rule = t(
+                key,
+                lang,
+                expected=str(ctx.get("expected", "")).replace("'", ""),
+                max_length=ctx.get("max_length", ""),
+                min_length=ctx.get("min_length", ""),
+                pattern=ctx.get("pattern", ""),
+            )
+        else:
+            rule = str(item.get("msg", ""))
+        out.append(ParameterProblem(parameter=name, location=where, rule=rule))
+    return out
+
+
+def _error_response(
+    request: Request, status: int, detail: str | None, problems: list[ParameterProblem]
+) -> Response:
+    lang, source = negotiate_lang(request)
+    title = t(f"web.error.{status}.title", lang) if status in (404, 405, 422) else str(status)
+    text = detail or (t(f"web.error.{status}.detail", lang) if status in (404, 405, 422) else "")
+    body = ErrorPage(status=status, title=title, detail=text or "", problems=problems)
+    headers = {"Allow": "GET, HEAD"} if status == 405 else None
+    if wants_json(request, error=True):
+        return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    ctx = PageContext(request, request.app.state.service, lang, source)
+    response = render_html("error.html", ctx, {"error": body, "page": None}, status=status)
+    if headers:
+        response.headers.update(headers)
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def create_app(service: Saylau, *, routers: Iterable[PageRouter] = ()) -> FastAPI:
+    """The public site over ``service``'s database; extra page routers may be added."""
+    app = FastAPI(
+        title="saylau public results",
+        version=_version,
+        description=(
+            "JSON twins of the pages of the saylau results site. Every page at `/path` has "
+            "its JSON at `/path.json` (the republic page: `/index.json`) and, when it shows "
+            "tables, CSV at `/path.csv`. `?lang=kk|ru|en` chooses the language of texts."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.service = service
+    app.include_router(pages.router)
+    for extra in routers:
+        app.include_router(extra.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        detail = (
+            error.detail if isinstance(error.detail, str) and error.status_code == 404 else None
+        )
+        if detail == "Not Found":
+            detail = None
+        return _error_response(request, error.status_code, detail, [])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        lang, _ = negotiate_lang(request)
+        return _error_response(request, 422, None, _problems(error, lang))
+
+    app.add_middleware(ReadOnly)
+    return app

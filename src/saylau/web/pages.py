@@ -1,0 +1,419 @@
+"""How a page is served: language, the HTML page and its JSON and CSV twins, errors.
+
+A page is one *builder* function that takes a :class:`PageContext` (and any path or query
+parameters, declared the FastAPI way) and returns a :class:`Page`: the response model (the
+JSON twin), the template that renders it, and the tables behind the CSV download. The
+:meth:`PageRouter.page` decorator registers it three times::
+
+    /region/{code}         HTML (or JSON with ``Accept: application/json``, CSV with ?format=csv)
+    /region/{code}.json    JSON, documented in /openapi.json with the response model
+    /region/{code}.csv     CSV of the page's tables (only when the page has tables)
+
+Pages of other layers (election night: station protocols, okrug winners) are written the
+same way on their own :class:`PageRouter` and passed to ``create_app(..., routers=[...])``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
+
+from saylau.i18n import LANGS, fmt_date, fmt_decimal, fmt_int, t
+from saylau.reports.table import ReportTable, to_csv
+from saylau.service import Saylau
+from saylau.web.models import ErrorPage, Lang, Table, TableColumn, Twins
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+LANG_COOKIE = "saylau_lang"
+COOKIE_AGE = 365 * 24 * 3600
+Format = Literal["html", "json", "csv"]
+
+# Navigation of the public site; other layers may append (key, path) entries.
+NAV: list[tuple[str, str]] = [
+    ("web.nav.republic", "/"),
+    ("web.nav.parties", "/parties"),
+    ("web.nav.tables", "/tables"),
+    ("web.nav.check", "/check"),
+    ("web.nav.sources", "/sources"),
+    ("web.nav.about", "/about"),
+]
+
+
+def lang_from_header(header: str | None) -> Lang | None:
+    """The best of kk, ru, en in an Accept-Language header (q-values respected)."""
+    if not header:
+        return None
+    choices: list[tuple[float, int, Lang]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        primary = "kk" if primary == "kz" else primary
+        if primary in LANGS and quality > 0:
+            choices.append((-quality, position, primary))  # type: ignore[arg-type]
+    return min(choices)[2] if choices else None
+
+
+def negotiate_lang(request: Request) -> tuple[Lang, str]:
+    """The page language and where it came from: query, cookie, header or default.
+
+    An invalid ``?lang=`` is ignored here (the page's parameter validation reports it).
+    """
+    query = request.query_params.get("lang")
+    if query in LANGS:
+        return query, "query"  # type: ignore[return-value]
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGS:
+        return cookie, "cookie"  # type: ignore[return-value]
+    header = lang_from_header(request.headers.get("accept-language"))
+    if header:
+        return header, "header"
+    return "en", "default"
+
+
+def wants_json(request: Request, *, error: bool = False) -> bool:
+    """Whether the client asked for JSON: a ``.json`` URL or an Accept header preferring it.
+
+    Errors of CSV downloads are JSON too (a program asked; a CSV body would mislead it).
+    """
+    if request.url.path.endswith(".json") or (error and request.url.path.endswith(".csv")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def base_path(path: str) -> str:
+    """The HTML path of a page from any of its twins (``/index.json`` → ``/``)."""
+    for suffix in (".json", ".csv"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    return "/" if path in ("/index", "") else path
+
+
+def twin_path(path: str, suffix: str) -> str:
+    """``/region/KZ-61`` → ``/region/KZ-61.json``; ``/`` → ``/index.json``."""
+    return ("/index" if path == "/" else path) + suffix
+
+
+@dataclass
+class PageContext:
+    """What a page builder gets: the request, the service and the language."""
+
+    request: Request
+    service: Saylau
+    lang: Lang
+    lang_source: str
+
+    def t(self, key: str, /, **params: object) -> str:
+        """Translate ``key`` into the page language."""
+        return t(key, self.lang, **params)
+
+    def int(self, value: int) -> str:
+        """An integer formatted for the page language."""
+        return fmt_int(value, self.lang)
+
+    def dec(self, value: object, digits: int = 1) -> str:
+        """A decimal formatted for the page language."""
+        return fmt_decimal(value, self.lang, digits)
+
+    def date(self, value: object) -> str:
+        """A date formatted for the page language."""
+        return fmt_date(value, self.lang)
+
+    def date_or_blank(self, iso: str | None) -> str:
+        """An ISO date formatted for the page language, or nothing."""
+        return fmt_date(dt.date.fromisoformat(iso), self.lang) if iso else ""
+
+    @cached_property
+    def path(self) -> str:
+        """The HTML path of this page."""
+        return base_path(self.request.url.path)
+
+    def query(self, **changes: str | None) -> str:
+        """This page's query string with ``changes`` (None removes a key), without ``lang``."""
+        params = {k: v for k, v in self.request.query_params.items() if k not in ("lang",)}
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        params.pop("format", None)
+        return ("?" + urlencode(params)) if params else ""
+
+    def twins(self, has_csv: bool) -> Twins:
+        """Links to this page as HTML, JSON and CSV."""
+        query = self.query()
+        return Twins(
+            html=self.path + query,
+            json_url=twin_path(self.path, ".json") + query,
+            csv_url=(twin_path(self.path, ".csv") + query) if has_csv else None,
+        )
+
+    def alternates(self) -> dict[str, str]:
+        """This page in each language (the language switch)."""
+        query = self.query()
+        joiner = "&" if query else "?"
+        return {lang: f"{self.path}{query}{joiner}lang={lang}" for lang in LANGS}
+
+
+def get_service(request: Request) -> Saylau:
+    """The service the app was created with."""
+    service: Saylau = request.app.state.service
+    return service
+
+
+def get_context(
+    request: Request,
+    service: Annotated[Saylau, Depends(get_service)],
+    lang: Annotated[
+        Lang | None,
+        Query(
+            description="Language of the page (kk, ru, en); remembered in a cookie. Default: "
+            "the cookie, else the Accept-Language header, else en."
+        ),
+    ] = None,
+) -> PageContext:
+    """FastAPI dependency: the page context (validates ``?lang=``)."""
+    chosen, source = negotiate_lang(request)
+    return PageContext(request, service, chosen, source)
+
+
+Context = Annotated[PageContext, Depends(get_context)]
+
+
+@dataclass
+class Page:
+    """What a builder returns."""
+
+    model: BaseModel
+    template: str
+    tables: list[ReportTable] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def table_out(table: ReportTable) -> Table:
+    """A report table as its JSON model."""
+
+    def raw(value: object) -> int | float | str | bool | None:
+        from decimal import Decimal
+
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value  # type: ignore[return-value]
+
+    return Table(
+        name=table.name,
+        title=table.title,
+        columns=[TableColumn(key=c.key, header=c.header) for c in table.columns],
+        rows=[
+            {c.key: raw(cell.raw) for c, cell in zip(table.columns, row, strict=True)}
+            for row in table.rows
+        ],
+        flags=[
+            [c.key for c, cell in zip(table.columns, row, strict=True) if cell.flag]
+            for row in table.rows
+        ],
+        refs=[
+            {c.key: cell.ref for c, cell in zip(table.columns, row, strict=True) if cell.ref}
+            for row in table.rows
+        ],
+        notes=list(table.notes),
+        source=table.source,
+    )
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+ENV = _environment()
+_VARY = "Accept, Accept-Language, Cookie"
+
+
+def _finish(response: Response, ctx: PageContext) -> Response:
+    response.headers["Vary"] = _VARY
+    response.headers["Content-Language"] = ctx.lang
+    if ctx.lang_source == "query":
+        response.set_cookie(LANG_COOKIE, ctx.lang, max_age=COOKIE_AGE, samesite="lax")
+    return response
+
+
+def render_html(
+    template: str, ctx: PageContext, values: Mapping[str, object], status: int = 200
+) -> HTMLResponse:
+    """Render ``template`` with the common context (translation, formatting, navigation)."""
+    page = ENV.get_template(template)
+    text = page.render(
+        _=ctx.t,
+        ctx=ctx,
+        lang=ctx.lang,
+        langs=LANGS,
+        nav=NAV,
+        alternates=ctx.alternates(),
+        **values,
+    )
+    return HTMLResponse(text, status_code=status)
+
+
+def csv_response(tables: list[ReportTable], name: str) -> Response:
+    """The CSV download of ``tables``."""
+    return Response(
+        to_csv(tables),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _csv_name(path: str) -> str:
+    slug = base_path(path).strip("/").replace("/", "-") or "index"
+    return "saylau-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in slug)
+
+
+def respond(page: Page, ctx: PageContext, fmt: Format) -> Response:
+    """The page in the requested format."""
+    match fmt:
+        case "json":
+            return _finish(JSONResponse(page.model.model_dump(mode="json")), ctx)
+        case "csv":
+            if not page.tables:
+                raise HTTPException(404)
+            return _finish(csv_response(page.tables, _csv_name(ctx.request.url.path)), ctx)
+        case "html":
+            return _finish(
+                render_html(
+                    page.template, ctx, {"page": page.model, **page.extra, "tables": page.tables}
+                ),
+                ctx,
+            )
+
+
+def _resolved_signature(build: Callable[..., Page]) -> inspect.Signature:
+    hints = typing.get_type_hints(build, include_extras=True)
+    signature = inspect.signature(build)
+    parameters = [
+        p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in signature.parameters.values()
+    ]
+    return signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty)
+
+
+class PageRouter:
+    """An APIRouter whose pages each get their JSON and CSV twins."""
+
+    def __init__(self) -> None:
+        self.router = APIRouter()
+
+    def page(
+        self,
+        path: str,
+        *,
+        model: type[BaseModel],
+        summary: str,
+        csv: bool = True,
+        tags: list[str] | None = None,
+    ) -> Callable[[Callable[..., Page]], Callable[..., Page]]:
+        """Register a page builder at ``path`` with its ``.json`` and ``.csv`` twins."""
+
+        def decorator(build: Callable[..., Page]) -> Callable[..., Page]:
+            signature = _resolved_signature(build)
+            context_name = next(
+                name
+                for name, p in signature.parameters.items()
+                if typing.get_args(p.annotation)[:1] == (PageContext,)
+            )
+
+            def endpoint_for(kind: Format) -> Callable[..., Response]:
+                def endpoint(**kwargs: Any) -> Response:
+                    fmt = kwargs.pop("format", None) or kind
+                    ctx: PageContext = kwargs[context_name]
+                    if kind == "html" and fmt == "html" and wants_json(ctx.request):
+                        fmt = "json"
+                    return respond(build(**kwargs), ctx, fmt)
+
+                params = list(signature.parameters.values())
+                if kind == "html":
+                    params.append(
+                        inspect.Parameter(
+                            "format",
+                            inspect.Parameter.KEYWORD_ONLY,
+                            default=None,
+                            annotation=Annotated[
+                                Format | None,
+                                Query(description="Same page as html, json or csv"),
+                            ],
+                        )
+                    )
+                endpoint.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+                endpoint.__name__ = f"{build.__name__}_{kind}"
+                endpoint.__doc__ = build.__doc__
+                return endpoint
+
+            errors: dict[int | str, dict[str, Any]] = {
+                404: {"model": ErrorPage, "description": "No such page (unknown code or id)"},
+                422: {"model": ErrorPage, "description": "A malformed parameter"},
+            }
+            json_path = twin_path(path, ".json")
+            self.router.add_api_route(
+                json_path,
+                endpoint_for("json"),
+                methods=["GET"],
+                response_model=model,
+                summary=summary,
+                description=(build.__doc__ or "").strip(),
+                tags=tags or ["pages"],
+                operation_id=f"{build.__name__}_json",
+                responses=errors,
+            )
+            if csv:
+                self.router.add_api_route(
+                    twin_path(path, ".csv"),
+                    endpoint_for("csv"),
+                    methods=["GET"],
+                    summary=f"{summary} (CSV)",
+                    tags=tags or ["pages"],
+                    operation_id=f"{build.__name__}_csv",
+                    response_class=Response,
+                    responses={
+                        200: {
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                            "description": "The page's tables as CSV",
+                        },
+                        **errors,
+                    },
+                )
+            self.router.add_api_route(
+                path,
+                endpoint_for("html"),
+                methods=["GET"],
+                include_in_schema=False,
+                response_class=HTMLResponse,
+            )
+            return build
+
+        return decorator
