@@ -339,19 +339,29 @@ def serve(
     uvicorn.run(create_app(service), host=host, port=port, log_level="info")
 
 
-def _mount_optional() -> None:
-    """Commands of other layers register themselves here."""
-    try:
-        from saylau.law import allocation_cli
-    except ImportError:  # pragma: no cover - layer not installed
-        return
-    allocation_cli.register(app)
-    from saylau.administration import cli as administration_cli
-
-    administration_cli.register(app)
+# Layers that add commands, each through a ``register(app)`` function of its own.
+COMMAND_MODULES = (
+    "saylau.law.allocation_cli",
+    "saylau.administration.cli",
+    "saylau.analytics.cli",
+    "saylau.forensics.cli",
+    "saylau.policy.cli",
+)
 
 
-_mount_optional()
+def _mount_commands() -> None:
+    """Mount the commands of every layer that is present."""
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        parent = name.rsplit(".", 1)[0]
+        if importlib.util.find_spec(parent) is None or importlib.util.find_spec(name) is None:
+            continue  # that layer is not part of this installation
+        importlib.import_module(name).register(app)
+
+
+_mount_commands()
 
 
 def main() -> None:
