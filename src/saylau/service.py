@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from saylau.datasets import bundled, reader
 from saylau.domain import Figure
 from saylau.reports.seed_tables import SeedInputs, party_names_at
 from saylau.store import audit, datasets, db, queries
+from saylau.store.schema import FigureRow
 
 SYSTEM_ACTOR = "system"
 
@@ -74,6 +75,14 @@ class Saylau:
         with db.transaction(self.engine) as session:
             if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
                 return  # another process loaded it meanwhile
+            # A figure dropped from the bundled files (e.g. a corrected transcription) must not
+            # linger from an earlier load.
+            kept = {str(row["id"]) for row in content.rows.get("figures", [])}
+            session.execute(
+                delete(FigureRow).where(
+                    FigureRow.dataset == bundled.DEFAULT, FigureRow.id.not_in(kept)
+                )
+            )
             counts = datasets.write(session, bundled.DEFAULT, content, digest)
             audit.record(
                 session,

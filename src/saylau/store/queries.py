@@ -25,7 +25,10 @@ from saylau.store.schema import ElectionRow, FigureRow, PartyNameRow, RegionRow,
 
 def figures(session: Session, election: str | None = None) -> list[Figure]:
     """All figures, or those of one election plus the election-less ones (registry, text)."""
-    query = select(FigureRow).order_by(FigureRow.source, FigureRow.position, FigureRow.id)
+    # NULLS LAST explicitly: SQLite sorts NULL first, PostgreSQL last.
+    query = select(FigureRow).order_by(
+        FigureRow.source, FigureRow.position.asc().nulls_last(), FigureRow.id
+    )
     if election is not None:
         query = query.where((FigureRow.election == election) | (FigureRow.election.is_(None)))
     return [
