@@ -526,3 +526,12 @@ def test_values_beyond_the_schemas_limits_are_rejected_as_problems(
         service.import_files([path], actor="tester")
     assert [(p.line, p.column, p.rule) for p in caught.value.problems] == [expected]
     assert dump(service.engine) == before
+
+
+def test_a_repeated_column_is_rejected_not_silently_overwritten(tmp_path: Path) -> None:
+    header = "code,kind,title,citation,url,licence,synthetic,note,title"
+    path = tmp_path / "sources.csv"
+    path.write_text(f"{header}\nx,paper,T,C,,,false,,T2\n", encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        reader.read([path])
+    assert [(p.line, p.column, p.rule) for p in caught.value.problems] == [("1", "title", "I.032")]

@@ -420,7 +420,7 @@ def format_markdown() -> str:
     ]
     from saylau.i18n import t
 
-    for number in range(1, 32):
+    for number in range(1, 33):
         code = f"I.{number:03d}"
         lines.append(f"| {code} | {t(f'import.{code}', 'en').replace('|', '/')} |")
     lines += [

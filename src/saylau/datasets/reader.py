@@ -163,6 +163,10 @@ def _read_csv(
         return None, [Problem(display, "1", None, "I.015", {"detail": str(exc)})]
     rows: list[tuple[str, dict[str, object]]] = []
     problems: list[Problem] = []
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        # A repeated column would silently keep only its last value.
+        return None, [Problem(display, "1", name, "I.032", {}) for name in repeated]
     try:
         for cells in reader:
             line = str(reader.line_num)
