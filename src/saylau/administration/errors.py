@@ -18,6 +18,8 @@ class AdminError(Exception):
         self,
         code: str,
         field: str | None = None,
+        /,
+        *,
         details: list[Mapping[str, object]] | None = None,
         **params: object,
     ) -> None:
