@@ -58,9 +58,9 @@ def allocate_budget(
     document: str | None = None,
 ) -> int:
     """Record money allocated from the local budget to a territorial commission."""
-    setup = setup_of(session, election)
-    require(session, actor, Permission.FINANCE, setup.territory)
-    _commission(session, commission)
+    setup_of(session, election)
+    # The funds are the commission's (art. 33): the actor must cover its territory.
+    require(session, actor, Permission.FINANCE, _commission(session, commission).territory)
     if amount_tiyn <= 0:
         raise AdminError("F.003", "amount", value=amount_tiyn)
     row = BudgetRow(
@@ -102,13 +102,15 @@ def spend(
     document: str | None = None,
 ) -> int:
     """Record spending; the commission cannot spend more than it was allocated."""
-    setup = setup_of(session, election)
-    require(session, actor, Permission.FINANCE, setup.territory)
-    _commission(session, commission)
+    setup_of(session, election)
+    # The funds are the commission's (art. 33): the actor must cover its territory.
+    require(session, actor, Permission.FINANCE, _commission(session, commission).territory)
     if amount_tiyn <= 0:
         raise AdminError("F.003", "amount", value=amount_tiyn)
     if okrug is not None and session.get(OkrugRow, okrug) is None:
         raise AdminError("F.004", "okrug", value=okrug)
+    if okrug is not None:
+        require(session, actor, Permission.FINANCE, okrug)
     allocated, spent = _balance(session, election, commission)
     if spent + amount_tiyn > allocated:
         raise AdminError("F.005", "amount", value=amount_tiyn, allocated=allocated, spent=spent)

@@ -63,12 +63,24 @@ class EntryResult:
 def parse(payload: dict[str, object]) -> Protocol:
     """A protocol from a submitted mapping; AdminError naming every malformed field."""
     problems: list[dict[str, object]] = []
+    # true/false is not a count, although the model would read it as 1/0.
+    votes = payload.get("votes")
+    flags = [name for name in COUNT_FIELDS if isinstance(payload.get(name), bool)]
+    if isinstance(votes, dict):
+        flags += [f"votes.{c}" for c, v in votes.items() if isinstance(v, bool)]
+    for field in flags:
+        problems.append(
+            {"code": "V.001", "fields": [field], "message": "Input should be a whole number"}
+        )
     try:
-        return Protocol.model_validate(payload)
+        protocol = Protocol.model_validate(payload)
     except ValidationError as exc:
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"]) or "protocol"
             problems.append({"code": "V.001", "fields": [field], "message": error["msg"]})
+    else:
+        if not problems:
+            return protocol
     raise AdminError(
         "V.001",
         problems[0]["fields"][0] if problems else None,  # type: ignore[index]
@@ -170,8 +182,13 @@ def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "e
     current = _current_version(session, election, station_code)
     reason = (protocol.correction_reason or "").strip() or None
     pending = _pending(session, election, station_code, current + 1)
-    if current and reason is None and not pending:
-        raise AdminError("V.004", "correction_reason", station=station_code, version=current)
+    if current and reason is None:
+        # Only the second entry of a double-entered correction may omit the reason: it keeps
+        # the first entry's. A held correction does not excuse a new entry from giving one.
+        first = next((p for p in pending if p.status == "awaiting_second"), None)
+        if not setup.double_entry or first is None or first.correction_reason is None:
+            raise AdminError("V.004", "correction_reason", station=station_code, version=current)
+        reason = first.correction_reason
     law = law_for(session, election)
     candidates = registered_candidates(session, contest_code(election, station.okrug))
     findings = check_protocol(

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import election_row, law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
+from saylau.law.calendar import ALMATY
 from saylau.law.catalogue import LawError
 from saylau.law.winner import (
     Elected,
@@ -65,7 +67,9 @@ def _draw(session: Session, contest: str) -> LotDraw | None:
     ).first()
     if row is None:
         return None
-    drawn_at = row.drawn_at if row.drawn_at.tzinfo else row.drawn_at.replace(tzinfo=dt.UTC)
+    # Stored in UTC (SQLite keeps no offset); shown in the commissions' zone on every backend.
+    stored = row.drawn_at if row.drawn_at.tzinfo else row.drawn_at.replace(tzinfo=dt.UTC)
+    drawn_at = stored.astimezone(ZoneInfo(ALMATY))
     return LotDraw(
         tied=tuple(json.loads(row.tied)),
         winner=row.winner,
@@ -146,7 +150,7 @@ def record_lot_draw(
         winner=winner,
         tied=json.dumps(result.outcome.tied),
         drawn_by=drawn_by,
-        drawn_at=drawn_at,
+        drawn_at=drawn_at.astimezone(dt.UTC),
         witnesses=json.dumps(witnesses),
         recorded_by=actor.name,
     )
