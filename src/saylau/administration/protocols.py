@@ -35,6 +35,8 @@ from saylau.store.schema import (
     StationRow,
 )
 
+MAX_COUNT = 2**31 - 1  # the stored columns are 32-bit integers
+
 COUNT_FIELDS = (
     "voters_on_list",
     "ballots_received",
@@ -63,15 +65,25 @@ class EntryResult:
 def parse(payload: dict[str, object]) -> Protocol:
     """A protocol from a submitted mapping; AdminError naming every malformed field."""
     problems: list[dict[str, object]] = []
-    # true/false is not a count, although the model would read it as 1/0.
+    # true/false and 12.0 are not counts, although the model would read them as 1/0 and 12;
+    # a count beyond the stored column's range is refused here, not by the database.
     votes = payload.get("votes")
-    flags = [name for name in COUNT_FIELDS if isinstance(payload.get(name), bool)]
+    cells = [(name, payload.get(name)) for name in COUNT_FIELDS]
     if isinstance(votes, dict):
-        flags += [f"votes.{c}" for c, v in votes.items() if isinstance(v, bool)]
-    for field in flags:
-        problems.append(
-            {"code": "V.001", "fields": [field], "message": "Input should be a whole number"}
-        )
+        cells += [(f"votes.{c}", v) for c, v in votes.items()]
+    for field, value in cells:
+        if isinstance(value, bool | float):
+            problems.append(
+                {"code": "V.001", "fields": [field], "message": "Input should be a whole number"}
+            )
+        elif isinstance(value, int) and value > MAX_COUNT:
+            problems.append(
+                {
+                    "code": "V.001",
+                    "fields": [field],
+                    "message": f"Input should be at most {MAX_COUNT}",
+                }
+            )
     try:
         protocol = Protocol.model_validate(payload)
     except ValidationError as exc:

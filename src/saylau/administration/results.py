@@ -49,6 +49,7 @@ class OkrugResult:
     candidates: tuple[str, ...]
     outcome: Outcome | None  # None while stations are still missing
     law_version: str
+    stale_draw: LotDraw | None = None  # a recorded draw the current count no longer calls for
 
 
 def _contest(session: Session, election: str, okrug: str) -> ContestRow:
@@ -101,13 +102,19 @@ def okrug_results(
             okrug_totals = OkrugTotals(
                 votes, against, totals.voters_on_list, totals.ballots_in_boxes
             )
+            draw = _draw(session, contest.code)
             try:
-                outcome = determine_winner(okrug_totals, law, lot_draw=_draw(session, contest.code))
-            except LawError as exc:
-                raise AdminError(
-                    "T.002", "lot_draw", okrug=totals.unit, detail=exc.message("en")
-                ) from exc
-        out.append(OkrugResult(election, totals.unit, totals, candidates, outcome, law.code))
+                outcome = determine_winner(okrug_totals, law, lot_draw=draw)
+            except LawError:
+                # A draw recorded for a tie that a later correction removed (or changed) no
+                # longer applies: the count decides again, and only this okrug shows it.
+                outcome = determine_winner(okrug_totals, law)
+                stale = draw
+            else:
+                stale = None
+        else:
+            stale = None
+        out.append(OkrugResult(election, totals.unit, totals, candidates, outcome, law.code, stale))
     return out
 
 
@@ -241,6 +248,12 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
             "drawn_by": draw.drawn_by,
             "drawn_at": draw.drawn_at.isoformat(),
             "witnesses": list(draw.witnesses),
+        }
+    if result.stale_draw is not None:
+        record["stale_lot_draw"] = {
+            "tied": list(result.stale_draw.tied),
+            "winner": result.stale_draw.winner,
+            "drawn_at": result.stale_draw.drawn_at.isoformat(),
         }
     if isinstance(outcome, RepeatElection):
         record["repeat"] = {

@@ -11,7 +11,7 @@ import polars as pl
 from saylau.datasets.format import BY_NAME, FieldType
 
 DEFAULT = "kz-2021-rural-akim"
-BUNDLED = (DEFAULT,)
+BUNDLED = (DEFAULT, "kz-rural-akim-timeline")
 
 
 class UnknownDatasetError(ValueError):
