@@ -128,4 +128,5 @@ def test_figures_frame_from_the_database(sqlite_service: Saylau) -> None:
     assert frame.filter(pl.col("source") == "seed-serikbayev-sergazin").height == 150
     assert frame.schema["value"] == pl.String and frame.schema["value_num"] == pl.Float64
     bundled_values = dict(saylau.load_bundled()["figures"].select("id", "value").iter_rows())
-    assert dict(frame.select("id", "value").iter_rows()) == bundled_values
+    stored = dict(frame.select("id", "value").iter_rows())
+    assert {k: v for k, v in stored.items() if k in bundled_values} == bundled_values

@@ -95,8 +95,8 @@ def _table_counts(service: Saylau) -> dict[str, int]:
 
 def test_bundled_data_loads_once_and_idempotently(service: Saylau) -> None:
     entries = _load_entries(service)
-    assert len(entries) == 1
-    assert entries[0].actor == "system" and entries[0].entity_id == bundled.DEFAULT
+    assert [e.entity_id for e in entries] == list(bundled.BUNDLED)  # one load per dataset
+    assert all(e.actor == "system" for e in entries)
     with service.session() as session:
         load = session.get(DatasetLoadRow, bundled.DEFAULT)
         assert load is not None
@@ -108,7 +108,7 @@ def test_bundled_data_loads_once_and_idempotently(service: Saylau) -> None:
     service.ensure_ready()
     Saylau.open(str(service.engine.url.render_as_string(hide_password=False))).engine.dispose()
 
-    assert len(_load_entries(service)) == 1
+    assert len(_load_entries(service)) == len(bundled.BUNDLED)
     assert _table_counts(service) == counts
     with service.session() as session:
         load = session.get(DatasetLoadRow, bundled.DEFAULT)
@@ -144,11 +144,15 @@ def test_changed_dataset_digest_reloads(service: Saylau, tmp_path: Path,
     copy = _changed_copy(tmp_path)
     changed = bundled.digest(copy)
     assert changed != original
-    monkeypatch.setattr(bundled, "folder", lambda dataset=bundled.DEFAULT: copy)
+    real_folder = bundled.folder
+    def folder(dataset: str = bundled.DEFAULT) -> Path:
+        return copy if dataset == bundled.DEFAULT else real_folder(dataset)
+
+    monkeypatch.setattr(bundled, "folder", folder)
 
     service.ensure_ready()
 
-    entries = _load_entries(service)
+    entries = [e for e in _load_entries(service) if e.entity_id == bundled.DEFAULT]
     assert len(entries) == 2
     assert changed in entries[1].payload
     by_id = {f.id: f for f in service.figures()}
@@ -158,7 +162,7 @@ def test_changed_dataset_digest_reloads(service: Saylau, tmp_path: Path,
         assert datasets.loaded_digest(session, bundled.DEFAULT) == changed
         assert audit.verify_chain(session) == []
     service.ensure_ready()
-    assert len(_load_entries(service)) == 2
+    assert len([e for e in _load_entries(service) if e.entity_id == bundled.DEFAULT]) == 2
 
 
 # --- the audit chain -------------------------------------------------------------------------
@@ -169,9 +173,10 @@ def test_audit_chain_verifies_and_tampering_breaks_it(service: Saylau) -> None:
         for n in range(3):
             audit.record(session, actor="tester", action="test.note", entity="note",
                          entity_id=str(n), payload={"n": n, "text": "ауыл"})
+    loads = len(bundled.BUNDLED)
     with service.session() as session:
         rows = list(session.scalars(select(AuditRow).order_by(AuditRow.seq)))
-        assert [r.seq for r in rows] == [1, 2, 3, 4]
+        assert [r.seq for r in rows] == list(range(1, loads + 4))
         assert rows[0].prev_hash == audit.GENESIS
         assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
         assert audit.verify_chain(session) == []
@@ -208,7 +213,9 @@ def test_audit_entry_rolls_back_with_its_change(sqlite_service: Saylau) -> None:
                      entity_id="1", payload={})
         assert sqlite_service_session is session
         raise RuntimeError("change failed")
-    assert [r.action for r in _all_entries(sqlite_service)] == ["dataset.load"]
+    assert [r.action for r in _all_entries(sqlite_service)] == ["dataset.load"] * len(
+        bundled.BUNDLED
+    )
 
 
 def _all_entries(service: Saylau) -> list[AuditRow]:

@@ -63,35 +63,40 @@ class Saylau:
             yield session
 
     def ensure_ready(self) -> None:
-        """Migrate to the newest schema and load the bundled dataset once (idempotent)."""
+        """Migrate to the newest schema and load every bundled dataset once (idempotent)."""
         if not db.is_current(self.engine):
             db.upgrade(self.engine)
-        folder = bundled.folder()
+        for dataset in bundled.BUNDLED:  # the seed first: later datasets refer to its parties
+            self.load_bundled(dataset)
+
+    def load_bundled(self, dataset: str) -> bool:
+        """Load one bundled dataset unless this version of it is loaded; True if it wrote."""
+        folder = bundled.folder(dataset)
         digest = bundled.digest(folder)
         with self.session() as session:
-            if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
-                return
-        content = reader.read([folder])
+            if datasets.loaded_digest(session, dataset) == digest:
+                return False
+            known = datasets.known_keys(session)
+        content = reader.read([folder], known=known)
         with db.transaction(self.engine) as session:
-            if datasets.loaded_digest(session, bundled.DEFAULT) == digest:
-                return  # another process loaded it meanwhile
+            if datasets.loaded_digest(session, dataset) == digest:
+                return False  # another process loaded it meanwhile
             # A figure dropped from the bundled files (e.g. a corrected transcription) must not
             # linger from an earlier load.
             kept = {str(row["id"]) for row in content.rows.get("figures", [])}
             session.execute(
-                delete(FigureRow).where(
-                    FigureRow.dataset == bundled.DEFAULT, FigureRow.id.not_in(kept)
-                )
+                delete(FigureRow).where(FigureRow.dataset == dataset, FigureRow.id.not_in(kept))
             )
-            counts = datasets.write(session, bundled.DEFAULT, content, digest)
+            counts = datasets.write(session, dataset, content, digest)
             audit.record(
                 session,
                 actor=SYSTEM_ACTOR,
                 action="dataset.load",
                 entity="dataset",
-                entity_id=bundled.DEFAULT,
+                entity_id=dataset,
                 payload={"sha256": digest, "counts": counts},
             )
+        return True
 
     def import_files(
         self,

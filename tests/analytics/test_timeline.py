@@ -178,8 +178,8 @@ def test_dataset_validates_against_the_database(seed: Saylau) -> None:
 
 
 def test_loading_is_idempotent_and_audited(tmp_path: Path) -> None:
-    service = Saylau.open(str(tmp_path / "load.db"))
-    assert ensure_loaded(service) is True
+    service = Saylau.open(str(tmp_path / "load.db"), prepare=False)
+    service.ensure_ready()  # opening loads every bundled dataset, the timeline included
     assert ensure_loaded(service) is False
     with service.session() as session:
         loads = session.scalars(

@@ -24,14 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
-from sqlalchemy import delete
 
 from saylau.analytics import competition
 from saylau.analytics.competition import PUBLISHED, REGIONAL_SUM, REPUBLIC, analyze
-from saylau.datasets import bundled, package, reader
+from saylau.datasets import bundled, package
 from saylau.domain import Measure
-from saylau.store import audit, datasets, queries
-from saylau.store.schema import FigureRow
+from saylau.store import queries
 
 if TYPE_CHECKING:
     from saylau.service import Saylau
@@ -166,35 +164,9 @@ LEFT_OUT: tuple[LeftOut, ...] = (
 
 
 def ensure_loaded(service: Saylau) -> bool:
-    """Load the bundled timeline into the database unless this version already is.
-
-    Returns whether anything was written. Idempotent; the load is one transaction with its
-    audit entry (action ``dataset.load``), as for the seed.
-    """
-    folder = bundled.folder(DATASET)
-    digest = bundled.digest(folder)
-    with service.session() as session:
-        if datasets.loaded_digest(session, DATASET) == digest:
-            return False
-        known = datasets.known_keys(session)
-    content = reader.read([folder], known=known)
-    with service.transaction() as session:
-        if datasets.loaded_digest(session, DATASET) == digest:
-            return False
-        kept = {str(row["id"]) for row in content.rows.get("figures", [])}
-        session.execute(
-            delete(FigureRow).where(FigureRow.dataset == DATASET, FigureRow.id.not_in(kept))
-        )
-        counts = datasets.write(session, DATASET, content, digest)
-        audit.record(
-            session,
-            actor=SYSTEM_ACTOR,
-            action="dataset.load",
-            entity="dataset",
-            entity_id=DATASET,
-            payload={"sha256": digest, "counts": counts},
-        )
-    return True
+    """Load the bundled timeline unless this version already is (``Saylau.ensure_ready`` does
+    it on opening; kept for callers holding a service opened with ``prepare=False``)."""
+    return service.load_bundled(DATASET)
 
 
 TITLE = "Rural akim elections in Kazakhstan over time: public aggregates, 2013-2026"
