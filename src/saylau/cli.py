@@ -339,6 +339,131 @@ def serve(
     uvicorn.run(create_app(service), host=host, port=port, log_level="info")
 
 
+user_app = typer.Typer(help="Accounts of the commission workspace.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _account_failed(error: Exception, lang: str) -> typer.Exit:
+    from saylau.security.accounts import AccountError
+
+    if isinstance(error, AccountError):
+        typer.echo(f"{error.code} [{error.field}]: {error.message(lang)}", err=True)
+    else:
+        typer.echo(str(error), err=True)
+    return typer.Exit(2)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name (a-z, 0-9, '.', '_', '-').")],
+    role: Annotated[str, typer.Option(help="admin, territorial, supervisor, operator, observer.")],
+    territory: Annotated[
+        str,
+        typer.Option(help="Region, district, okrug or station code; KZ for the whole republic."),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    actor: Annotated[str, typer.Option("--as", help="Who acts (recorded in the audit log).")] = (
+        os.environ.get("USER", "cli")
+    ),
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    location: DbOpt = None,
+) -> None:
+    """Create a workspace account; the password is prompted for (or read from stdin)."""
+    from saylau.security import accounts
+    from saylau.security.actor import Actor, Role
+
+    try:
+        chosen = Role(role)
+    except ValueError as exc:
+        typer.echo(f"--role: '{role}' is not one of {', '.join(r.value for r in Role)}", err=True)
+        raise typer.Exit(2) from exc
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(
+            t("web.user.password_prompt", lang.value),
+            hide_input=True,
+            confirmation_prompt=t("web.user.password_repeat", lang.value),
+        )
+    try:
+        accounts.check_password(password)
+        service = _open(location)
+        with service.transaction() as session:
+            accounts.add_account(
+                session,
+                Actor(actor, Role.ADMIN),
+                name=name,
+                role=chosen,
+                territory=territory,
+                password=password,
+            )
+    except accounts.AccountError as exc:
+        raise _account_failed(exc, lang.value) from exc
+    typer.echo(t("web.user.added", lang.value, name=name, role=chosen.value, territory=territory))
+
+
+@user_app.command("list")
+def user_list(
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    fmt: FormatOpt = OutputFormat.TEXT,
+    location: DbOpt = None,
+) -> None:
+    """List the workspace accounts (never their password hashes)."""
+    from saylau.security import accounts
+
+    service = _open(location)
+    with service.session() as session:
+        rows = accounts.accounts(session)
+    code = lang.value
+    table = ReportTable(
+        "accounts",
+        t("web.user.list.title", code),
+        [
+            Col("name", t("web.user.col.name", code)),
+            Col("role", t("web.user.col.role", code)),
+            Col("territory", t("web.user.col.territory", code)),
+            Col("active", t("web.user.col.active", code)),
+            Col("created_at", t("web.user.col.created_at", code)),
+        ],
+    )
+    for row in rows:
+        created = accounts.aware(row.created_at)
+        table.rows.append(
+            [
+                Cell(row.name, row.name),
+                Cell(row.role, t(f"web.role.{row.role}", code)),
+                Cell(row.territory or "KZ", row.territory or "KZ"),
+                Cell(row.active, t(f"web.bool.{row.active}", code)),
+                Cell(created.isoformat(timespec="seconds"), created.strftime("%Y-%m-%d %H:%M UTC")),
+            ]
+        )
+    _print(render([table], fmt))
+
+
+@user_app.command("disable")
+def user_disable(
+    name: Annotated[str, typer.Argument(help="The account.")],
+    actor: Annotated[str, typer.Option("--as", help="Who acts (recorded in the audit log).")] = (
+        os.environ.get("USER", "cli")
+    ),
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    location: DbOpt = None,
+) -> None:
+    """Disable an account and end its sessions."""
+    from saylau.security import accounts
+    from saylau.security.actor import Actor, Role
+
+    service = _open(location)
+    try:
+        with service.transaction() as session:
+            accounts.disable_account(session, Actor(actor, Role.ADMIN), name)
+    except accounts.AccountError as exc:
+        raise _account_failed(exc, lang.value) from exc
+    typer.echo(t("web.user.disabled", lang.value, name=name))
+
+
 # Layers that add commands, each through a ``register(app)`` function of its own.
 COMMAND_MODULES = (
     "saylau.law.allocation_cli",

@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from saylau.datasets.format import PERCENT_MEASURES
 from saylau.domain import Figure, Level, Measure, Nomination, Sex
 from saylau.i18n import t
 
 Severity = Literal["error", "warning"]
+# A published share and the count it is a share of (C.04).
+SHARE_OF = {
+    Measure.CANDIDATES_SHARE_PCT: Measure.CANDIDATES_REGISTERED,
+    Measure.WINNERS_SHARE_PCT: Measure.WINNERS,
+}
 # Parameters that hold codes, translated when a finding is explained.
 _TRANSLATED = {"measure": "measure.", "relation": "check.C.05.", "dimension": "dimension."}
 Key = tuple[str | None, Measure, str | None, Nomination, Sex]  # election, measure, party, nom, sex
@@ -118,11 +124,7 @@ def breakdown_sums(figures: Figures) -> list[Finding]:
     findings: list[Finding] = []
     for unit, keyed in figures.by_unit.items():
         for (election, measure, party, nomination, sex), items in keyed.items():
-            if (
-                party is not None
-                or (nomination, sex) != ALL
-                or measure is Measure.CANDIDATES_SHARE_PCT
-            ):
+            if party is not None or (nomination, sex) != ALL or measure.value in PERCENT_MEASURES:
                 continue
             total = items[0]
             splits = {
@@ -251,7 +253,7 @@ def regions_add_up_to_republic(figures: Figures) -> list[Finding]:
     findings: list[Finding] = []
     republic = (Level.REPUBLIC, "KZ")
     for key, items in figures.by_unit.get(republic, {}).items():
-        if key[1] is Measure.CANDIDATES_SHARE_PCT:
+        if key[1].value in PERCENT_MEASURES:
             continue
         national = items[0]
         regional = _regional_sum(figures, key)
@@ -285,15 +287,12 @@ def stated_shares(figures: Figures) -> list[Finding]:
     findings: list[Finding] = []
     for unit, keyed in figures.by_unit.items():
         for (election, measure, party, nomination, sex), items in keyed.items():
-            if measure is not Measure.CANDIDATES_SHARE_PCT:
+            if measure not in SHARE_OF:
                 continue
             stated = items[0]
-            part = figures.one(
-                unit, (election, Measure.CANDIDATES_REGISTERED, party, nomination, sex)
-            )
-            whole = figures.one(
-                unit, (election, Measure.CANDIDATES_REGISTERED, None, Nomination.ALL, Sex.ALL)
-            )
+            counted = SHARE_OF[measure]
+            part = figures.one(unit, (election, counted, party, nomination, sex))
+            whole = figures.one(unit, (election, counted, None, Nomination.ALL, Sex.ALL))
             if part is None or whole is None or whole.value == 0:
                 continue
             exponent = stated.value.as_tuple().exponent

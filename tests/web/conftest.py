@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from saylau.security import accounts
 from saylau.service import Saylau
 from saylau.web.app import create_app
+
+from .demo import load_demo
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -19,8 +22,11 @@ with warnings.catch_warnings():
 
 @pytest.fixture(scope="module")
 def module_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Saylau]:
-    """One SQLite database with the bundled data for a whole test module."""
+    """One SQLite database for a whole test module: the bundled data, and the synthetic demo
+    election of examples/demo-election run through the service layer (all protocols in, the
+    okrug demo-zhanaauyl certified), so the documented examples of the election pages hold."""
     instance = Saylau.open(str(tmp_path_factory.mktemp("web") / "site.db"))
+    load_demo(instance, certify=("demo-zhanaauyl",))
     yield instance
     instance.engine.dispose()
 
@@ -52,3 +58,14 @@ def _forget_language(request: pytest.FixtureRequest) -> None:
     """Each test starts without a remembered language on the shared client."""
     if "client" in request.fixturenames:
         request.getfixturevalue("client").cookies.clear()
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters for tests that create many accounts (the real ones cost
+    about 0.2 s a hash by design); one test keeps the real parameters."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

@@ -41,6 +41,12 @@ def test_every_page_has_a_documented_json_twin(openapi) -> None:
         "/figure/{id}",
         "/search",
         "/about",
+        "/elections",
+        "/election/{code}",
+        "/election/{code}/region/{region}",
+        "/election/{code}/district/{district}",
+        "/election/{code}/okrug/{okrug}",
+        "/election/{code}/station/{station}",
     ):
         assert page + ".json" in paths, page
         get = openapi["paths"][page + ".json"]["get"]
@@ -48,6 +54,7 @@ def test_every_page_has_a_documented_json_twin(openapi) -> None:
         assert "$ref" in schema, page
         assert "404" in get["responses"] and "422" in get["responses"], page
     assert not any(set(ops) - {"get"} for ops in openapi["paths"].values())
+    assert not any(path.startswith("/workspace") for path in paths)  # not a public API
 
 
 def _subset(example: Any, actual: Any, where: str = "") -> None:

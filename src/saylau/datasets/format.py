@@ -366,7 +366,13 @@ SETUP_RESOURCES = frozenset({"districts", "okrugs", "stations", "commissions", "
 BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
 
 # Measures that count people or things, never negative; shares are percentages 0..100.
-PERCENT_MEASURES = frozenset({Measure.CANDIDATES_SHARE_PCT.value})
+PERCENT_MEASURES = frozenset(
+    {
+        Measure.CANDIDATES_SHARE_PCT.value,
+        Measure.WINNERS_SHARE_PCT.value,
+        Measure.TURNOUT_PCT.value,
+    }
+)
 
 
 def format_markdown() -> str:

@@ -300,6 +300,11 @@ class Measure(StrEnum):
     AKIMS_TO_BE_ELECTED = "akims_to_be_elected"
     PARTY_MEMBERS = "party_members"
     PARTY_FOUNDED_YEAR = "party_founded_year"
+    WINNERS_SHARE_PCT = "winners_share_pct"
+    TURNOUT_PCT = "turnout_pct"
+    VOTERS_PARTICIPATED = "voters_participated"
+    WINNERS_INCUMBENT = "winners_incumbent"
+    AKIMS_IN_OFFICE = "akims_in_office"
 
 
 class Figure(Record):

@@ -371,3 +371,44 @@ class ExpenditureRow(Base):
     amount_tiyn: Mapped[int] = mapped_column(BigInteger)
     date: Mapped[dt.date] = mapped_column(Date)
     document: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Accounts of the commission workspace (web) ---------------------------------------------
+
+
+class AccountRow(Base):
+    """A person who signs in to the commission workspace: role and territory (no secrets but
+    the argon2 hash of the password)."""
+
+    __tablename__ = "account"
+    name: Mapped[str] = mapped_column(CODE, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    territory: Mapped[str | None] = mapped_column(CODE)
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of its cookie token is stored."""
+
+    __tablename__ = "web_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(ForeignKey("account.name"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInAttemptRow(Base):
+    """Every sign-in attempt (the name as typed, the address, the outcome): the rate limit."""
+
+    __tablename__ = "sign_in_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(CODE, index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)

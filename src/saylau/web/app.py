@@ -20,9 +20,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from saylau import __version__ as _version
 from saylau.i18n import t
 from saylau.service import Saylau
+from saylau.web import elections
+from saylau.web.live import LIVE_SECONDS
 from saylau.web.models import ErrorPage, ParameterProblem
 from saylau.web.pages import (
     STATIC,
+    PageCache,
     PageContext,
     PageRouter,
     negotiate_lang,
@@ -30,6 +33,8 @@ from saylau.web.pages import (
     wants_json,
 )
 from saylau.web.public import pages
+from saylau.web.workspace import install as install_workspace
+from saylau.web.workspace import router as workspace_router
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -41,8 +46,18 @@ SECURITY_HEADERS = {
 }
 
 
+WORKSPACE = "/workspace"
+
+
+def in_workspace(path: str) -> bool:
+    """Whether ``path`` belongs to the commission workspace (the only place that writes)."""
+    return path == WORKSPACE or path.startswith(WORKSPACE + "/")
+
+
 class ReadOnly:
-    """ASGI middleware: GET and HEAD only (HEAD answered as GET without a body)."""
+    """ASGI middleware: GET and HEAD only (HEAD answered as GET without a body), except POST
+    inside the commission workspace, whose every form needs a session and a CSRF token.
+    Workspace answers are never stored by caches."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,8 +67,10 @@ class ReadOnly:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        if method not in ("GET", "HEAD"):
-            response = Response(status_code=405, headers={"Allow": "GET, HEAD"})
+        private = in_workspace(scope.get("path", ""))
+        if method not in ("GET", "HEAD") and not (private and method == "POST"):
+            allow = "GET, HEAD, POST" if private else "GET, HEAD"
+            response = Response(status_code=405, headers={"Allow": allow})
             await response(scope, receive, send)
             return
         head = method == "HEAD"
@@ -67,6 +84,9 @@ class ReadOnly:
                 for name, value in SECURITY_HEADERS.items():
                     if name.lower().encode() not in present:
                         headers.append((name.lower().encode(), value.encode()))
+                if private:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
@@ -127,8 +147,18 @@ def _error_response(
     return response
 
 
-def create_app(service: Saylau, *, routers: Iterable[PageRouter] = ()) -> FastAPI:
-    """The public site over ``service``'s database; extra page routers may be added."""
+def create_app(
+    service: Saylau,
+    *,
+    routers: Iterable[PageRouter] = (),
+    live_seconds: int = LIVE_SECONDS,
+    workspace: bool = True,
+) -> FastAPI:
+    """The public site over ``service``'s database; extra page routers may be added.
+
+    ``live_seconds``: how often live election pages poll their JSON twin (with ETags).
+    ``workspace``: serve the commission workspace under ``/workspace`` (sign-in required).
+    """
     app = FastAPI(
         title="saylau public results",
         version=_version,
@@ -143,7 +173,14 @@ def create_app(service: Saylau, *, routers: Iterable[PageRouter] = ()) -> FastAP
         openapi_url="/openapi.json",
     )
     app.state.service = service
+    app.state.live_seconds = live_seconds
+    app.state.page_cache = PageCache()
+    app.state.results_memo = elections.ResultsMemo()
     app.include_router(pages.router)
+    app.include_router(elections.pages.router)
+    if workspace:
+        app.include_router(workspace_router)
+        install_workspace(app)
     for extra in routers:
         app.include_router(extra.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -104,21 +104,53 @@ class Place:
     names: Names
     region: str | None
     parent: str | None
+    election: str | None = None  # the newest election run on the place, if any
 
 
 def places(session: Session) -> list[Place]:
-    """Districts, okrugs and polling stations in the database, with the region each is in."""
+    """Districts, okrugs and polling stations in the database, with the region each is in
+    and the newest election run on it."""
+    from saylau.web.election_data import election_of_places
+
+    run = election_of_places(session)
     district_region: dict[str, str] = {}
     out: list[Place] = []
     for row in session.scalars(select(DistrictRow).order_by(DistrictRow.code)):
         district_region[row.code] = row.region
-        out.append(Place("district", row.code, _names(row), row.region, row.region))
+        out.append(
+            Place(
+                "district",
+                row.code,
+                _names(row),
+                row.region,
+                row.region,
+                run.get(("district", row.code)),
+            )
+        )
     okrug_region: dict[str, str | None] = {}
     for row in session.scalars(select(OkrugRow).order_by(OkrugRow.code)):
         okrug_region[row.code] = district_region.get(row.district)
-        out.append(Place("okrug", row.code, _names(row), okrug_region[row.code], row.district))
+        out.append(
+            Place(
+                "okrug",
+                row.code,
+                _names(row),
+                okrug_region[row.code],
+                row.district,
+                run.get(("okrug", row.code)),
+            )
+        )
     for row in session.scalars(select(StationRow).order_by(StationRow.code)):
-        out.append(Place("station", row.code, _names(row), okrug_region.get(row.okrug), row.okrug))
+        out.append(
+            Place(
+                "station",
+                row.code,
+                _names(row),
+                okrug_region.get(row.okrug),
+                row.okrug,
+                run.get(("station", row.code)),
+            )
+        )
     return out
 
 

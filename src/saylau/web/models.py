@@ -123,6 +123,21 @@ class ElectionOut(Model):
     synthetic: bool
 
 
+class ElectionItem(Model):
+    """An election in the database, with where its results are shown."""
+
+    code: str
+    name: str
+    names: NamesOut
+    date: str
+    date_text: str
+    type: str
+    synthetic: bool
+    run: bool = Field(description="Run with saylau (protocols); false: published figures only")
+    territory: str | None
+    href: str
+
+
 class PartySeats(Model):
     """Akims elected from one party (or self-nominated), summed over the regions."""
 
@@ -188,6 +203,9 @@ class RepublicPage(PageBase):
     competition: Competition
     map: MapOut
     caveats: list[FindingOut]
+    elections: list[ElectionItem] = Field(
+        default_factory=list, description="Every election in the database (live ones linked)"
+    )
 
 
 class LabelledNumber(Model):

@@ -16,8 +16,11 @@ same way on their own :class:`PageRouter` and passed to ``create_app(..., router
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
+import threading
 import typing
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -45,6 +48,7 @@ Format = Literal["html", "json", "csv"]
 # Navigation of the public site; other layers may append (key, path) entries.
 NAV: list[tuple[str, str]] = [
     ("web.nav.republic", "/"),
+    ("web.nav.elections", "/elections"),
     ("web.nav.parties", "/parties"),
     ("web.nav.tables", "/tables"),
     ("web.nav.check", "/check"),
@@ -256,7 +260,8 @@ ENV = _environment()
 _VARY = "Accept, Accept-Language, Cookie"
 
 
-def _finish(response: Response, ctx: PageContext) -> Response:
+def finish(response: Response, ctx: PageContext) -> Response:
+    """Headers every page answer carries: Vary, Content-Language, the remembered language."""
     response.headers["Vary"] = _VARY
     response.headers["Content-Language"] = ctx.lang
     if ctx.lang_source == "query":
@@ -295,22 +300,129 @@ def _csv_name(path: str) -> str:
     return "saylau-" + "".join(c if c.isalnum() or c in "-_." else "_" for c in slug)
 
 
-def respond(page: Page, ctx: PageContext, fmt: Format) -> Response:
-    """The page in the requested format."""
+def _render(page: Page, ctx: PageContext, fmt: Format) -> Response:
+    """The page in the requested format, without the per-visitor headers."""
     match fmt:
         case "json":
-            return _finish(JSONResponse(page.model.model_dump(mode="json")), ctx)
+            return JSONResponse(page.model.model_dump(mode="json"))
         case "csv":
             if not page.tables:
                 raise HTTPException(404)
-            return _finish(csv_response(page.tables, _csv_name(ctx.request.url.path)), ctx)
+            return csv_response(page.tables, _csv_name(ctx.request.url.path))
         case "html":
-            return _finish(
-                render_html(
-                    page.template, ctx, {"page": page.model, **page.extra, "tables": page.tables}
-                ),
-                ctx,
+            return render_html(
+                page.template, ctx, {"page": page.model, **page.extra, "tables": page.tables}
             )
+
+
+def respond(page: Page, ctx: PageContext, fmt: Format) -> Response:
+    """The page in the requested format."""
+    return finish(_render(page, ctx, fmt), ctx)
+
+
+# --- conditional requests (live pages) -------------------------------------------------------
+
+Version = Callable[[PageContext], str]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    body: bytes
+    status: int
+    headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """Rendered live pages by ETag, shared by all visitors (LRU, thread-safe).
+
+    The ETag says which state of the data a page shows, so a page rendered once for a state is
+    served to every visitor who asks for the same page, format and language in that state.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[str, _Stored] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> _Stored | None:
+        """A stored page, marked as recently used."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: str, value: _Stored) -> None:
+        """Store a page, dropping the least recently used beyond ``size``."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def etag_for(ctx: PageContext, fmt: Format, version: str) -> str:
+    """The ETag of this page in ``fmt`` and the page language when the data are at ``version``."""
+    request = ctx.request
+    target = (
+        request.url.path
+        + "?"
+        + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
+    )
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
+    return f'"{version}-{fmt}-{ctx.lang}-{digest}"'
+
+
+def matches(header: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names ``tag`` (weak comparison, ``*`` included)."""
+    if not header:
+        return False
+    for item in header.split(","):
+        item = item.strip()
+        if item == "*" or item.removeprefix("W/") == tag:
+            return True
+    return False
+
+
+def conditional(
+    ctx: PageContext, fmt: Format, version: str, make: Callable[[], Response]
+) -> Response:
+    """Answer 304 when the visitor's copy is current, else the page (from the cache if it was
+    rendered for this state already), with its ETag; caches must revalidate every time."""
+    tag = etag_for(ctx, fmt, version)
+    ctx.request.state.data_version = version
+    if matches(ctx.request.headers.get("if-none-match"), tag):
+        response: Response = Response(status_code=304)
+    else:
+        cache: PageCache | None = getattr(ctx.request.app.state, "page_cache", None)
+        stored = cache.get(tag) if cache is not None else None
+        if stored is None:
+            response = make()
+            if cache is not None and response.status_code == 200:
+                cache.put(
+                    tag,
+                    _Stored(
+                        bytes(response.body),
+                        response.status_code,
+                        tuple(
+                            (k.decode("latin-1"), v.decode("latin-1"))
+                            for k, v in response.raw_headers
+                            if k.lower() not in (b"set-cookie", b"content-length")
+                        ),
+                    ),
+                )
+        else:
+            response = Response(
+                stored.body, status_code=stored.status, headers=dict(stored.headers)
+            )
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = "no-cache"
+    return finish(response, ctx)
 
 
 def _resolved_signature(build: Callable[..., Page]) -> inspect.Signature:
@@ -337,8 +449,14 @@ class PageRouter:
         summary: str,
         csv: bool = True,
         tags: list[str] | None = None,
+        version: Version | None = None,
     ) -> Callable[[Callable[..., Page]], Callable[..., Page]]:
-        """Register a page builder at ``path`` with its ``.json`` and ``.csv`` twins."""
+        """Register a page builder at ``path`` with its ``.json`` and ``.csv`` twins.
+
+        With ``version`` (a function giving the state of the data the page shows, e.g. the
+        audit log's last sequence number) the page is *live*: it carries an ETag, answers 304
+        to a matching If-None-Match without being built, and is rendered once per state.
+        """
 
         def decorator(build: Callable[..., Page]) -> Callable[..., Page]:
             signature = _resolved_signature(build)
@@ -354,7 +472,11 @@ class PageRouter:
                     ctx: PageContext = kwargs[context_name]
                     if kind == "html" and fmt == "html" and wants_json(ctx.request):
                         fmt = "json"
-                    return respond(build(**kwargs), ctx, fmt)
+                    if version is None:
+                        return respond(build(**kwargs), ctx, fmt)
+                    return conditional(
+                        ctx, fmt, version(ctx), lambda: _render(build(**kwargs), ctx, fmt)
+                    )
 
                 params = list(signature.parameters.values())
                 if kind == "html":

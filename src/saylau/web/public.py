@@ -18,7 +18,7 @@ from saylau.i18n import t
 from saylau.reports import seed_tables
 from saylau.reports.seed_tables import PARTY_ORDER
 from saylau.reports.table import Cell, Col, ReportTable
-from saylau.web import charts, derive, mapsvg, search
+from saylau.web import charts, derive, election_data, elections, mapsvg, search
 from saylau.web.data import Place
 from saylau.web.models import (
     AboutPage,
@@ -71,8 +71,11 @@ class MapMeasure(StrEnum):
     okrugs = "okrugs"
 
 
-# Where a place found by search links to; election-night pages may register their own.
-PLACE_HREF: dict[str, Callable[[Place], str]] = {}
+# Where a place found by search links to: districts, okrugs and stations to their page in
+# the newest election run with saylau on them (else their region).
+PLACE_HREF: dict[str, Callable[[Place], str]] = {
+    kind: elections.place_href for kind in ("district", "okrug", "station")
+}
 
 
 def _not_found(ctx: PageContext, message: str, **params: object) -> HTTPException:
@@ -317,6 +320,8 @@ def republic(
     shown |= {ref for row in summary.rows for cell in row for ref, _ in nums.caveats_for(cell.ref)}
     caveats = [nums.finding_out(a, f) for a, f in snap.findings if a in shown]
     tables = [results_table, measures_table, summary]
+    with ctx.service.session() as session:
+        listed = [elections.election_item(ctx, e) for e in election_data.elections(session)]
     model = RepublicPage(
         **_base(ctx, "republic", election.name, nums, tables, election.synthetic),
         election=election,
@@ -325,6 +330,7 @@ def republic(
         competition=competition,
         map=map_out,
         caveats=caveats,
+        elections=listed,
     )
     return Page(
         model,
