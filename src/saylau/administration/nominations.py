@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from saylau.administration.access import Permission, require
@@ -208,11 +208,27 @@ def redecide(
 
 def registered_candidates(session: Session, contest: str) -> list[str]:
     """Codes of the contest's candidates whose decision in force is 'registered'."""
-    out: list[str] = []
-    for code in session.scalars(
-        select(CandidateRow.code).where(CandidateRow.contest == contest).order_by(CandidateRow.code)
-    ):
-        decision = latest_decision(session, code)
-        if decision is not None and decision.decision == REGISTERED:
-            out.append(code)
+    return registered_by_contest(session, [contest]).get(contest, [])
+
+
+def registered_by_contest(session: Session, contests: list[str]) -> dict[str, list[str]]:
+    """Registered candidates of many contests in two queries (election-night pages need all)."""
+    latest = (
+        select(
+            NominationDecisionRow.candidate,
+            func.max(NominationDecisionRow.id).label("id"),
+        )
+        .group_by(NominationDecisionRow.candidate)
+        .subquery()
+    )
+    rows = session.execute(
+        select(CandidateRow.contest, CandidateRow.code)
+        .join(latest, latest.c.candidate == CandidateRow.code)
+        .join(NominationDecisionRow, NominationDecisionRow.id == latest.c.id)
+        .where(CandidateRow.contest.in_(contests), NominationDecisionRow.decision == REGISTERED)
+        .order_by(CandidateRow.contest, CandidateRow.code)
+    )
+    out: dict[str, list[str]] = {}
+    for contest, code in rows:
+        out.setdefault(contest, []).append(code)
     return out

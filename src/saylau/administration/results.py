@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import election_row, law_for
-from saylau.administration.nominations import registered_candidates
+from saylau.administration.nominations import registered_by_contest
 from saylau.administration.setup import contest_code, setup_of
 from saylau.law.calendar import ALMATY
 from saylau.law.catalogue import LawError
@@ -90,9 +90,13 @@ def okrug_results(
     election_row(session, election)
     law = law_for(session, election)
     out: list[OkrugResult] = []
-    for totals in tabulate(session, election, Level.OKRUG):
+    all_totals = tabulate(session, election, Level.OKRUG)
+    registered = registered_by_contest(
+        session, [contest_code(election, t.unit) for t in all_totals]
+    )
+    for totals in all_totals:
         contest = _contest(session, election, totals.unit)
-        candidates = tuple(registered_candidates(session, contest.code))
+        candidates = tuple(registered.get(contest.code, []))
         outcome: Outcome | None = None
         if totals.complete or provisional:
             votes = {c: totals.votes.get(c, 0) for c in candidates}
@@ -354,7 +358,7 @@ def with_names(text: str, labels: dict[str, str]) -> str:
 
     for code in sorted(labels, key=len, reverse=True):
         text = re.sub(
-            rf"(?<![A-Za-z0-9._:-]){re.escape(code)}(?![A-Za-z0-9._:-])",
+            rf"(?<![A-Za-z0-9._:-]){re.escape(code)}(?![A-Za-z0-9._-]|:[A-Za-z0-9])",
             lambda _m, c=code: labels[c],
             text,
         )
