@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import saylau
+from saylau.datasets.format import PERCENT_MEASURES
 from saylau.domain import Figure
 from saylau.service import Saylau
 
@@ -214,7 +215,7 @@ def test_stored_values_are_exact_decimals(service: Saylau) -> None:
     assert share.value == Decimal("38.2")
     assert share.value.as_tuple() == Decimal("38.2").as_tuple()
     assert all(f.value == f.value.to_integral_value() for f in by_id.values()
-               if f.measure.value != "candidates_share_pct")
+               if f.measure.value not in PERCENT_MEASURES)
 
 
 # --- provenance ------------------------------------------------------------------------------
