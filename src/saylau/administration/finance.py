@@ -38,6 +38,11 @@ class Item(StrEnum):
     OTHER = "other"
 
 
+def tenge(tiyn: int) -> str:
+    """An amount in tiyn written in tenge with two decimals (for messages)."""
+    return f"{tiyn // 100}.{tiyn % 100:02d}"
+
+
 def _commission(session: Session, code: str) -> CommissionRow:
     row = session.get(CommissionRow, code)
     if row is None:
@@ -113,7 +118,13 @@ def spend(
         require(session, actor, Permission.FINANCE, okrug)
     allocated, spent = _balance(session, election, commission)
     if spent + amount_tiyn > allocated:
-        raise AdminError("F.005", "amount", value=amount_tiyn, allocated=allocated, spent=spent)
+        raise AdminError(
+            "F.005",
+            "amount",
+            value=tenge(amount_tiyn),
+            allocated=tenge(allocated),
+            spent=tenge(spent),
+        )
     row = ExpenditureRow(
         election=election,
         commission=commission,
