@@ -76,20 +76,52 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+def assert_record_holds(instance: Saylau) -> None:
+    """The tables are exactly what the log says (every test that writes leaves an honest
+    record, so a write path that bypasses the log fails the test that exercises it)."""
+    from saylau.store.integrity import verify_database
+
+    with instance.session() as session:
+        problems = verify_database(session)
+    assert problems == [], [p.message() for p in problems[:10]]
+
+
 @pytest.fixture
-def service(db_url: str) -> Iterator[Saylau]:
-    """A migrated database with the bundled data loaded, on each backend."""
+def service(db_url: str, request: pytest.FixtureRequest) -> Iterator[Saylau]:
+    """A migrated database with the bundled data loaded, on each backend.
+
+    At teardown the record is verified, unless the test is marked ``tampers``.
+    """
     instance = Saylau.open(db_url)
     yield instance
+    if request.node.get_closest_marker("tampers") is None:
+        assert_record_holds(instance)
     instance.engine.dispose()
 
 
 @pytest.fixture
-def sqlite_service(tmp_path: Path) -> Iterator[Saylau]:
+def sqlite_service(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Saylau]:
     """SQLite only, for tests about the file itself."""
     instance = Saylau.open(str(tmp_path / "only.db"))
     yield instance
+    if request.node.get_closest_marker("tampers") is None:
+        assert_record_holds(instance)
     instance.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One key folder for the run (keys are named by fingerprint, so databases never clash),
+    set before any module-wide database is opened."""
+    from saylau.store import keys
+
+    previous = os.environ.get(keys.ENV_KEY_DIR)
+    os.environ[keys.ENV_KEY_DIR] = str(tmp_path_factory.mktemp("keys"))
+    yield
+    if previous is None:
+        os.environ.pop(keys.ENV_KEY_DIR, None)
+    else:
+        os.environ[keys.ENV_KEY_DIR] = previous
 
 
 @pytest.fixture(autouse=True)

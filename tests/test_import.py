@@ -81,7 +81,7 @@ def dump_data(engine: Engine) -> dict[str, set[tuple[object, ...]]]:
     """Content of the data tables without surrogate keys and load bookkeeping."""
     out: dict[str, set[tuple[object, ...]]] = {}
     inspector = inspect(engine)
-    skip_tables = {"audit_log", "dataset_load", "alembic_version"}
+    skip_tables = {"audit_log", "checkpoint", "dataset_load", "alembic_version"}
     with engine.connect() as connection:
         for table in sorted(set(inspector.get_table_names()) - skip_tables):
             columns = [c["name"] for c in inspector.get_columns(table) if c["name"] != "id"
@@ -140,9 +140,11 @@ def test_import_records_who_and_what_in_the_audit_log(sqlite_service: Saylau,
     result = sqlite_service.import_files([path], actor="operator-7")
     with sqlite_service.engine.connect() as connection:
         row = connection.execute(text(
-            "SELECT actor, action, entity_id, payload FROM audit_log WHERE seq = :s"),
+            "SELECT actor, action, entity_id, payload, private FROM audit_log WHERE seq = :s"),
             {"s": result.audit_seq}).one()
-    assert row[:3] == ("operator-7", "dataset.import", "imported")
+    # The public actor is the role acted in; the account name stays in the private part.
+    assert row[:3] == ("admin@KZ", "dataset.import", "imported")
+    assert json.loads(row[4])["account"] == "operator-7"
     payload = json.loads(row[3])
     assert payload["files"] == [str(path)] and payload["counts"] == {"figures": 3}
 

@@ -309,17 +309,66 @@ def db_upgrade(location: DbOpt = None, lang: LangOpt = _default_lang()) -> None:
     )
 
 
-@db_app.command("verify-audit")
-def db_verify_audit(location: DbOpt = None, lang: LangOpt = _default_lang()) -> None:  # noqa: B008
-    """Recompute the hash chain of the audit log; exit 1 if it is broken."""
+def _verify_database(
+    location: str | None, since: Path | None, lang: str, fmt: str
+) -> None:
+    from saylau.store.integrity import verify_database
+
+    kept = None
+    if since is not None:
+        try:
+            kept = json.loads(since.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            typer.echo(t("record.cli.since_unreadable", lang, path=str(since), reason=str(exc)),
+                       err=True)
+            raise typer.Exit(2) from exc
     service = _open(location)
     with service.session() as session:
-        breaks = audit.verify_chain(session)
-    if breaks:
-        for item in breaks:
-            typer.echo(t("db.audit.break", lang.value, seq=item.seq, reason=item.reason), err=True)
+        problems = verify_database(session, since=kept)
+        seq = audit.head_seq(session)
+    if fmt == "json":
+        _print(json.dumps({"ok": not problems, "entries": seq,
+                           "problems": [p.as_json(lang) for p in problems]},
+                          ensure_ascii=False, indent=2, default=str))
+    else:
+        for problem in problems:
+            typer.echo(f"{problem.code}: {problem.message(lang)}", err=True)
+        if problems:
+            typer.echo(t("record.cli.db_failed", lang, count=len(problems)), err=True)
+        else:
+            typer.echo(t("record.cli.db_ok", lang, entries=seq))
+    if problems:
         raise typer.Exit(1)
-    typer.echo(t("db.audit.ok", lang.value))
+
+
+SinceOpt = Annotated[
+    Path | None,
+    typer.Option("--since", help="A checkpoint.json kept earlier: fail unless the log extends it."),
+]
+
+
+@db_app.command("verify")
+def db_verify(
+    location: DbOpt = None,
+    since: SinceOpt = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Check the log's chain and signed checkpoints, replay it and compare every table with
+    it; exit 1 on any difference (each reported with table, key, column, stored and logged)."""
+    if fmt not in ("text", "json"):
+        typer.echo(t("record.cli.bad_format", lang.value, value=fmt), err=True)
+        raise typer.Exit(2)
+    _verify_database(location, since, lang.value, fmt)
+
+
+@db_app.command("verify-audit", hidden=True)
+def db_verify_audit(
+    location: DbOpt = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+) -> None:
+    """Alias of ``saylau db verify``."""
+    _verify_database(location, None, lang.value, "text")
 
 
 @app.command()

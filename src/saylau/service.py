@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from saylau.datasets import bundled, reader
 from saylau.domain import Figure
 from saylau.reports.seed_tables import SeedInputs, party_names_at
-from saylau.store import audit, datasets, db, queries
+from saylau.store import audit, datasets, db, keys, queries
 from saylau.store.schema import FigureRow
 
 SYSTEM_ACTOR = "system"
@@ -36,16 +36,21 @@ class ImportResult:
 class Saylau:
     """A handle on one database, with the operations users perform."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, key_dir: Path | None = None) -> None:
         self.engine = engine
+        self.keyring = keys.Keyring(key_dir or keys.default_dir())
+        keys.bind(engine, self.keyring)
 
     @classmethod
-    def open(cls, db_location: str | None = None, *, prepare: bool = True) -> Saylau:
+    def open(
+        cls, db_location: str | None = None, *, prepare: bool = True, key_dir: Path | None = None
+    ) -> Saylau:
         """Open the database at ``db_location`` (path, URL, env or default).
 
-        With ``prepare``, migrate the schema and load the bundled data if needed.
+        With ``prepare``, migrate the schema and load the bundled data if needed. Private
+        signing keys are read from ``key_dir`` (default: setting ``SAYLAU_KEY_DIR``).
         """
-        service = cls(db.make_engine(db.resolve_url(db_location)))
+        service = cls(db.make_engine(db.resolve_url(db_location)), key_dir=key_dir)
         if prepare:
             service.ensure_ready()
         return service
@@ -66,6 +71,11 @@ class Saylau:
         """Migrate to the newest schema and load every bundled dataset once (idempotent)."""
         if not db.is_current(self.engine):
             db.upgrade(self.engine)
+        with self.session() as session:
+            needs_baseline = audit.head_seq(session) == 0 and audit.has_state(session)
+        if needs_baseline:
+            with self.transaction() as session:
+                audit.write_baseline(session)
         for dataset in bundled.BUNDLED:  # the seed first: later datasets refer to its parties
             self.load_bundled(dataset)
 
@@ -84,8 +94,8 @@ class Saylau:
             # A figure dropped from the bundled files (e.g. a corrected transcription) must not
             # linger from an earlier load.
             kept = {str(row["id"]) for row in content.rows.get("figures", [])}
-            session.execute(
-                delete(FigureRow).where(FigureRow.dataset == dataset, FigureRow.id.not_in(kept))
+            audit.delete_where(
+                session, FigureRow, FigureRow.dataset == dataset, FigureRow.id.not_in(kept)
             )
             counts = datasets.write(session, dataset, content, digest)
             audit.record(
@@ -130,6 +140,7 @@ class Saylau:
                     "at": dt.datetime.now(dt.UTC).isoformat(),
                 },
             )
+        assert entry.seq is not None  # numbered when the transaction committed
         return ImportResult(dataset, counts, entry.seq)
 
     def figures(self, election: str | None = None) -> list[Figure]:

@@ -221,7 +221,7 @@ def test_a_nomination_after_its_deadline_is_refused_and_never_on_the_ballot(worl
     assert decision.decision == "refused"
     assert [f.code for f in decision.findings] == ["K.002"]
     after = dump(world)
-    recorded = {"candidate", "nomination_decision", "audit_log"}
+    recorded = {"candidate", "nomination_decision", "audit_log", "checkpoint"}
     assert {k: v for k, v in after.items() if k not in recorded} == {
         k: v for k, v in before.items() if k not in recorded
     }

@@ -79,7 +79,7 @@ def allocate_budget(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="finance.allocate",
         entity="budget",
         entity_id=str(row.id),
@@ -138,7 +138,7 @@ def spend(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="finance.spend",
         entity="expenditure",
         entity_id=str(row.id),

@@ -125,7 +125,7 @@ def _decide(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="nomination.redecide" if appeal_of else "nomination.decide",
         entity="candidate",
         entity_id=facts.candidate,

@@ -26,7 +26,7 @@ from saylau.administration.setup import contest_code, setup_of
 from saylau.domain import Protocol
 from saylau.law.protocol import check_protocol
 from saylau.security.actor import Actor
-from saylau.store import audit
+from saylau.store import audit, signatures
 from saylau.store.schema import (
     ProtocolEntryRow,
     ProtocolRow,
@@ -163,7 +163,11 @@ def _accept(session: Session, actor: Actor, entry: ProtocolEntryRow) -> None:
         against_all=values["against_all"],
         correction_reason=entry.correction_reason,
         entered_at=dt.datetime.now(dt.UTC),
+        commission_key=entry.commission_key,
+        commission_signature=entry.commission_signature,
     )
+    # Signed before it is stored: the accepted version's rows are append-only.
+    signatures.sign_protocol(session, row, values["votes"])
     session.add(row)
     session.flush()
     for candidate, votes in values["votes"].items():
@@ -172,7 +176,7 @@ def _accept(session: Session, actor: Actor, entry: ProtocolEntryRow) -> None:
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="protocol.accept",
         entity="protocol",
         entity_id=f"{entry.election}/{entry.station}/v{entry.version}",
@@ -253,7 +257,7 @@ def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "e
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="protocol.enter",
         entity="protocol",
         entity_id=f"{election}/{station_code}/v{version}",
@@ -311,7 +315,7 @@ def acknowledge(session: Session, actor: Actor, entry_id: int, note: str) -> Ent
     )
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="protocol.acknowledge",
         entity="protocol",
         entity_id=f"{entry.election}/{entry.station}/v{entry.version}",
@@ -348,7 +352,7 @@ def resolve(
     )
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="protocol.resolve",
         entity="protocol",
         entity_id=f"{entry.election}/{entry.station}/v{entry.version}",

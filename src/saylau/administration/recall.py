@@ -125,7 +125,7 @@ def record_step(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action=f"recall.{step.value}",
         entity="okrug",
         entity_id=okrug,

@@ -33,7 +33,7 @@ from saylau.law.winner import (
     determine_winner,
 )
 from saylau.security.actor import Actor
-from saylau.store import audit
+from saylau.store import audit, signatures
 from saylau.store.audit import canonical_json
 from saylau.store.schema import CandidateRow, CertificationRow, ContestRow, LotDrawRow, OkrugRow
 from saylau.tabulate.aggregate import Level, Totals, tabulate
@@ -169,7 +169,7 @@ def record_lot_draw(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="lots.record",
         entity="contest",
         entity_id=contest.code,
@@ -298,14 +298,16 @@ def certify(session: Session, actor: Actor, election: str, okrug: str) -> Certif
         winner=record["winner"],
         record=canonical_json(record),  # type: ignore[arg-type]
         sha256=digest,
-        certified_by=actor.name,
+        # Public: the commission the account acts for, never the account itself.
+        certified_by=audit.public_actor(session, actor)[0],
         certified_at=dt.datetime.now(dt.UTC),
     )
+    signatures.sign_certification(session, row, election)
     session.add(row)
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="result.certify",
         entity="contest",
         entity_id=contest.code,

@@ -12,7 +12,7 @@ from saylau.administration.errors import AdminError
 from saylau.datasets.reader import DatasetContent
 from saylau.domain import ElectionType, Names
 from saylau.security.actor import Actor
-from saylau.store import audit
+from saylau.store import audit, keys
 from saylau.store.schema import (
     CommissionRow,
     ContestRow,
@@ -88,9 +88,10 @@ def create_election(
         )
     )
     session.flush()
+    key = keys.create_key(session, keys.ELECTION, code)
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="election.create",
         entity="election",
         entity_id=code,
@@ -102,6 +103,7 @@ def create_election(
             "double_entry": double_entry,
             "against_all_on_ballot": against_all_on_ballot,
             "synthetic": synthetic,
+            "key": key.fingerprint,
         },
     )
 
@@ -193,7 +195,7 @@ def load_setup(
     counts["contests"] = len(okrugs_with_stations)
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="election.setup",
         entity="election",
         entity_id=election,

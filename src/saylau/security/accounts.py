@@ -135,10 +135,10 @@ def add_account(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="account.create",
         entity="account",
-        entity_id=name,
+        entity_id=f"{role.value}@{scope or REPUBLIC}",  # the name stays in the private part
         payload={"role": role.value, "territory": scope or REPUBLIC},
     )
     return row
@@ -154,10 +154,10 @@ def disable_account(session: Session, actor: Actor, name: str) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.account == name))
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="account.disable",
         entity="account",
-        entity_id=name,
+        entity_id=f"{row.role}@{row.territory or REPUBLIC}",
         payload={},
     )
 
@@ -229,4 +229,12 @@ def authenticate(
         return SignIn(None, "wrong")
     if HASHER.check_needs_rehash(row.password_hash):
         row.password_hash = HASHER.hash(password)
+        audit.record(
+            session,
+            actor=actor_of(row),
+            action="account.rehash",
+            entity="account",
+            entity_id=f"{row.role}@{row.territory or REPUBLIC}",
+            payload={},
+        )
     return SignIn(actor_of(row))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saylau.datasets.reader import DatasetContent, Row
+from saylau.store import audit
 from saylau.store.schema import (
     DatasetLoadRow,
     DistrictRow,
@@ -107,8 +108,8 @@ def write(session: Session, dataset: str, content: DatasetContent, sha256: str) 
     session.flush()
     names = rows.get("party_names", [])
     if names:
-        session.execute(
-            delete(PartyNameRow).where(PartyNameRow.party.in_({_s(r, "party") for r in names}))
+        audit.delete_where(
+            session, PartyNameRow, PartyNameRow.party.in_({_s(r, "party") for r in names})
         )
         for row in names:
             session.add(
@@ -132,11 +133,11 @@ def write(session: Session, dataset: str, content: DatasetContent, sha256: str) 
             )
     lineage = rows.get("party_lineage", [])
     for row in lineage:
-        session.execute(
-            delete(PartyLineageRow).where(
-                PartyLineageRow.predecessor == row["predecessor"],
-                PartyLineageRow.successor == row["successor"],
-            )
+        audit.delete_where(
+            session,
+            PartyLineageRow,
+            PartyLineageRow.predecessor == row["predecessor"],
+            PartyLineageRow.successor == row["successor"],
         )
         session.add(
             PartyLineageRow(

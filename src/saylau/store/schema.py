@@ -186,6 +186,10 @@ class ProtocolRow(Base):
     against_all: Mapped[int | None] = mapped_column(Integer)
     correction_reason: Mapped[str | None] = mapped_column(Text)
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signed_by: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(Text)
+    commission_key: Mapped[str | None] = mapped_column(String(64))
+    commission_signature: Mapped[str | None] = mapped_column(Text)
 
 
 class ProtocolVoteRow(Base):
@@ -228,9 +232,30 @@ class DatasetLoadRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only, hash-chained log; each row is written in the transaction of its change."""
+    """The election's record: an append-only, hash-chained log. Each entry is written in the
+    transaction of its change and holds the complete new state of the rows it changed
+    (``state``: the public part; ``private``: account names and personal data, hashed into
+    the entry but never published). See ``docs/record.md``."""
 
     __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(Text)
+    election: Mapped[str | None] = mapped_column(CODE, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text)
+    private: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditV1Row(Base):
+    """The log before the record (schema 0001-0003): read-only, kept for its history."""
+
+    __tablename__ = "audit_log_v1"
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(Text)
@@ -240,6 +265,29 @@ class AuditRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class CheckpointRow(Base):
+    """A signed statement of the log's length and head, written after every change."""
+
+    __tablename__ = "checkpoint"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    head: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(Text)
+
+
+class SigningKeyRow(Base):
+    """A public Ed25519 key: the server's, an election's or a commission's (no private key)."""
+
+    __tablename__ = "signing_key"
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str] = mapped_column(CODE, index=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- Election administration (law engine) -------------------------------------------------
@@ -300,6 +348,8 @@ class ProtocolEntryRow(Base):
     decided_by: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    commission_key: Mapped[str | None] = mapped_column(String(64))
+    commission_signature: Mapped[str | None] = mapped_column(Text)
 
 
 class LotDrawRow(Base):
@@ -328,6 +378,8 @@ class CertificationRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     certified_by: Mapped[str] = mapped_column(Text)
     certified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signed_by: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(Text)
 
 
 class RecallStepRow(Base):
