@@ -520,6 +520,8 @@ COMMAND_MODULES = (
     "saylau.analytics.cli",
     "saylau.forensics.cli",
     "saylau.policy.cli",
+    "saylau.publication.cli",
+    "saylau.verify.cli",
 )
 
 

@@ -694,8 +694,11 @@ def protocol_submit(
         results = []
         with service.transaction() as session:
             for payload in payloads:
+                protocol, signature = protocols.parse_signed(payload)
                 results.append(
-                    protocols.submit(session, cli_actor(actor), protocols.parse(payload), lang=lang)
+                    protocols.submit(
+                        session, cli_actor(actor), protocol, lang=lang, signature=signature
+                    )
                 )
         return results
 

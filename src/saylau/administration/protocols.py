@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
+from saylau.administration.keys import CommissionSignature, check_commission_signature
 from saylau.administration.lawctx import findings_details, findings_json, law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
@@ -68,7 +69,7 @@ def parse(payload: dict[str, object]) -> Protocol:
     # true/false and 12.0 are not counts, although the model would read them as 1/0 and 12;
     # a count beyond the stored column's range is refused here, not by the database.
     votes = payload.get("votes")
-    cells = [(name, payload.get(name)) for name in COUNT_FIELDS]
+    cells = [(name, payload.get(name)) for name in (*COUNT_FIELDS, "corrects")]
     if isinstance(votes, dict):
         cells += [(f"votes.{c}", v) for c, v in votes.items()]
     for field, value in cells:
@@ -101,7 +102,8 @@ def parse(payload: dict[str, object]) -> Protocol:
     )
 
 
-def _values(protocol: Protocol) -> dict[str, object]:
+def values_of(protocol: Protocol) -> dict[str, object]:
+    """The counts of a protocol as entered, signed and stored (votes sorted by candidate)."""
     data: dict[str, object] = {name: getattr(protocol, name) for name in COUNT_FIELDS}
     data["votes"] = dict(sorted(protocol.votes.items()))
     return data
@@ -184,8 +186,36 @@ def _accept(session: Session, actor: Actor, entry: ProtocolEntryRow) -> None:
     )
 
 
-def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "en") -> EntryResult:
-    """Enter one protocol (or one of its two entries); see the module docstring."""
+def parse_signed(payload: dict[str, object]) -> tuple[Protocol, CommissionSignature | None]:
+    """A protocol and, when the payload carries one, its commission's ``signature``
+    (``{"key": fingerprint, "value": base64}``)."""
+    body = dict(payload)
+    signed = body.pop("signature", None)
+    signature = None
+    if signed is not None:
+        if (
+            not isinstance(signed, dict)
+            or set(signed) != {"key", "value"}
+            or not all(isinstance(v, str) for v in signed.values())
+        ):
+            raise AdminError("G.007", "signature")
+        signature = CommissionSignature(str(signed["key"]), str(signed["value"]))
+    return parse(body), signature
+
+
+def submit(
+    session: Session,
+    actor: Actor,
+    protocol: Protocol,
+    *,
+    lang: str = "en",
+    signature: CommissionSignature | None = None,
+) -> EntryResult:
+    """Enter one protocol (or one of its two entries); see the module docstring.
+
+    A ``signature`` of the station's commission is verified before anything is stored and
+    stays with the entry and the accepted version.
+    """
     election, station_code = protocol.election, protocol.station
     setup = setup_of(session, election)
     station = session.get(StationRow, station_code)
@@ -196,6 +226,10 @@ def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "e
         raise AdminError("V.003", "station", value=station_code, election=election)
     require(session, actor, Permission.ENTER_PROTOCOL, station_code)
     current = _current_version(session, election, station_code)
+    if protocol.corrects is not None and protocol.corrects != current:
+        raise AdminError(
+            "G.008", "corrects", station=station_code, given=protocol.corrects, current=current
+        )
     reason = (protocol.correction_reason or "").strip() or None
     pending = _pending(session, election, station_code, current + 1)
     if current and reason is None:
@@ -220,7 +254,17 @@ def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "e
         )
     warnings = tuple(f.code for f in findings)
     version = current + 1
-    values = _values(protocol)
+    values = values_of(protocol)
+    if signature is not None:
+        check_commission_signature(
+            session,
+            signature,
+            election=election,
+            station=station_code,
+            corrects=current,
+            values=values,
+            correction_reason=(protocol.correction_reason or "").strip() or None,
+        )
     awaiting: ProtocolEntryRow | None = None
     if setup.double_entry:
         if any(p.status in ("discrepancy", "held") for p in pending):
@@ -252,6 +296,8 @@ def submit(session: Session, actor: Actor, protocol: Protocol, *, lang: str = "e
         findings=findings_json(findings),
         correction_reason=reason,
         entered_at=dt.datetime.now(dt.UTC),
+        commission_key=signature.key if signature else None,
+        commission_signature=signature.value if signature else None,
     )
     session.add(entry)
     session.flush()

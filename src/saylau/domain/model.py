@@ -277,6 +277,9 @@ class Protocol(Record):
     against_all: int | None = Field(default=None, ge=0)
     votes: dict[str, int] = Field(default_factory=dict)
     correction_reason: str | None = None
+    #: The accepted version this protocol replaces (0 for the first); when given, a protocol
+    #: written against an older version is refused instead of silently replacing a newer one.
+    corrects: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _votes_non_negative(self) -> Protocol:

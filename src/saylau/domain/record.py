@@ -80,6 +80,24 @@ PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
+#: Columns of a stored protocol version that describe it rather than count ballots; every other
+#: column is a count and goes into ``values`` (with the votes by candidate).
+PROTOCOL_META: frozenset[str] = frozenset(
+    {
+        "id",
+        "station",
+        "election",
+        "version",
+        "correction_reason",
+        "entered_at",
+        "signed_by",
+        "signature",
+        "commission_key",
+        "commission_signature",
+    }
+)
+
+
 class RecordFormatError(ValueError):
     """A value that has no canonical form (a float, a non-string key, ...)."""
 

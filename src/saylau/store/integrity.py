@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from saylau.domain.record import (
     GENESIS,
     checkpoint_body,
+    commission_protocol_body,
     entry_hash,
     sha256_hex,
     signing_input,
@@ -218,7 +219,12 @@ def compare(
     return problems
 
 
-def _check_signatures(session: Session, keys: Mapping[str, str], problems: list[Problem]) -> None:
+def _check_signatures(
+    session: Session,
+    keys: Mapping[str, str],
+    commission_keys: Mapping[str, str],
+    problems: list[Problem],
+) -> None:
     votes: dict[int, dict[str, int]] = {}
     for vote in session.scalars(select(ProtocolVoteRow)):
         votes.setdefault(vote.protocol, {})[vote.candidate] = vote.votes
@@ -232,6 +238,25 @@ def _check_signatures(session: Session, keys: Mapping[str, str], problems: list[
             or not verify_signature(public, row.signature, signing_input("protocol", body))
         ):
             problems.append(Problem("I.030", {"protocol": where}))
+        if row.commission_key is not None:
+            commission = commission_keys.get(row.commission_key)
+            signed = commission_protocol_body(
+                election=row.election,
+                station=row.station,
+                corrects=row.version - 1,
+                values=body["values"],
+                correction_reason=row.correction_reason,
+            )
+            if (
+                commission is None
+                or row.commission_signature is None
+                or not verify_signature(
+                    commission,
+                    row.commission_signature,
+                    signing_input("commission-protocol", signed),
+                )
+            ):
+                problems.append(Problem("I.033", {"protocol": where, "key": row.commission_key}))
     for cert in session.scalars(select(CertificationRow).order_by(CertificationRow.id)):
         if sha256_hex(cert.record) != cert.sha256:
             problems.append(Problem("I.032", {"contest": cert.contest, "id": cert.id}))
@@ -253,15 +278,22 @@ def verify_database(session: Session, *, since: Mapping[str, Any] | None = None)
     logged = replay(rows, problems)
     # Keys are checked against the log's own record of them, so a key added to the table
     # outside the log is never trusted.
+    logged_keys = list(logged.tables.get(SigningKeyRow.__tablename__, {}).values())
     keys = {
         str(row["fingerprint"]): str(row["public_key"])
-        for row in logged.tables.get(SigningKeyRow.__tablename__, {}).values()
+        for row in logged_keys
+        if row.get("kind") != "commission"
+    }
+    commission_keys = {
+        str(row["fingerprint"]): str(row["public_key"])
+        for row in logged_keys
+        if row.get("kind") == "commission"
     }
     _check_checkpoints(session, rows, keys, problems)
     if since is not None:
         problems.extend(check_since(rows, since, keys))
     problems.extend(compare(logged, stored_state(session)))
-    _check_signatures(session, keys, problems)
+    _check_signatures(session, keys, commission_keys, problems)
     return problems
 
 

@@ -107,10 +107,13 @@ class Keyring:
 
     def write(self, kind: str, owner: str, key: Ed25519PrivateKey) -> Path:
         """Store ``key`` in the folder, readable by its owner only."""
+        fingerprint = fingerprint_of(public_b64(key.public_key()))
+        return self.write_to(self._path(kind, owner, fingerprint), key)
+
+    def write_to(self, path: Path, key: Ed25519PrivateKey) -> Path:
+        """Write ``key`` as PKCS#8 PEM to ``path`` (created 0600, its folder 0700)."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fingerprint = fingerprint_of(public_b64(key.public_key()))
-            path = self._path(kind, owner, fingerprint)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             pem = key.private_bytes(
                 serialization.Encoding.PEM,
                 serialization.PrivateFormat.PKCS8,
@@ -120,7 +123,7 @@ class Keyring:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(pem)
         except OSError as exc:
-            raise KeyFileError("K.003", path=str(self.folder), reason=str(exc)) from exc
+            raise KeyFileError("K.003", path=str(path.parent), reason=str(exc)) from exc
         return path
 
     def private_key(self, fingerprint: str) -> Ed25519PrivateKey:

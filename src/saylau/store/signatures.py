@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from saylau.domain.record import (
+    PROTOCOL_META,
     certification_body,
     protocol_body,
     signing_input,
@@ -20,22 +21,6 @@ from saylau.domain.record import (
 )
 from saylau.store import keys
 from saylau.store.schema import CertificationRow, ProtocolRow
-
-#: Columns of ``protocol`` that describe a version rather than count ballots.
-PROTOCOL_META = frozenset(
-    {
-        "id",
-        "station",
-        "election",
-        "version",
-        "correction_reason",
-        "entered_at",
-        "signed_by",
-        "signature",
-        "commission_key",
-        "commission_signature",
-    }
-)
 
 
 def protocol_values(row: ProtocolRow, votes: Mapping[str, int]) -> dict[str, Any]:
@@ -60,6 +45,11 @@ def protocol_signed_body(row: ProtocolRow, votes: Mapping[str, int]) -> dict[str
         commission_key=row.commission_key,
         commission_signature=row.commission_signature,
     )
+
+
+def election_key_row(session: Session, election: str) -> keys.SigningKeyRow | None:
+    """The election's active signing key, if it has one."""
+    return keys.key_of(session, keys.ELECTION, election)
 
 
 def election_key(session: Session, election: str) -> keys.SigningKeyRow:

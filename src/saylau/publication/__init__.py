@@ -1,0 +1,1 @@
+"""The public record of an election: files written by ``saylau publish``."""
