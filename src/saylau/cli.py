@@ -375,17 +375,95 @@ def db_verify_audit(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    verify_every: Annotated[
+        float,
+        typer.Option("--verify-every", min=0.1, help="Minutes between checks of the database "
+                     "against its log (saylau db verify); the first runs at start."),
+    ] = 5.0,
     location: DbOpt = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
 ) -> None:
     """Serve the public results site (bundled data loaded on first use)."""
     import uvicorn
 
+    from saylau.store import keys
     from saylau.web.app import create_app
 
     service = _open(location)
+    with service.session() as session:
+        missing = keys.check_available(session)
+    if missing:
+        # Never serve (and sign) without the keys: a missing key file is a stop, not a mode.
+        for problem in missing:
+            typer.echo(f"{problem.code}: {problem.message(lang.value)}", err=True)
+        raise typer.Exit(2)
+    app_ = create_app(service, integrity_every=verify_every * 60)
     url = service.engine.url.render_as_string(hide_password=True)
     typer.echo(f"saylau: serving {url} at http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+    status = app_.state.integrity.check()
+    if not status.ok:
+        for problem in status.problems[:20]:
+            typer.echo(f"{problem.code}: {problem.message(lang.value)}", err=True)
+        typer.echo(t("record.cli.db_failed", lang.value, count=len(status.problems)), err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="info")
+
+
+@db_app.command("acknowledge")
+def db_acknowledge(
+    note: Annotated[str, typer.Option(help="What was found and what is being done.")],
+    actor: Annotated[str, typer.Option("--as", help="The administrator (recorded).")] = (
+        os.environ.get("USER", "cli")
+    ),
+    location: DbOpt = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+) -> None:
+    """Record that an administrator looked into the problems saylau db verify finds (the
+    workspace then accepts changes again; the public warning stays until the record holds)."""
+    from saylau.security.actor import Actor, Role
+    from saylau.web.integrity import IntegrityMonitor, acknowledge
+
+    service = _open(location)
+    monitor = IntegrityMonitor(service)
+    status = monitor.check()
+    if status.ok:
+        typer.echo(t("record.cli.nothing_to_acknowledge", lang.value))
+        return
+    if not note.strip():
+        typer.echo(t("record.ws.note_required", lang.value), err=True)
+        raise typer.Exit(2)
+    with service.transaction() as session:
+        acknowledge(session, Actor(actor, Role.ADMIN), status, note)
+    typer.echo(t("record.cli.acknowledged", lang.value, count=len(status.problems)))
+
+
+@db_app.command("grant")
+def db_grant(
+    role: Annotated[str, typer.Argument(help="The PostgreSQL role the application connects as.")],
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Print the SQL instead of running it.")
+    ] = False,
+    location: DbOpt = None,
+    lang: LangOpt = _default_lang(),  # noqa: B008
+) -> None:
+    """PostgreSQL: give ROLE what the application needs and no more: INSERT and SELECT only
+    on the log and the append-only tables (no UPDATE, DELETE or TRUNCATE), read and write on
+    the others. Run it as the owner of the schema."""
+    from saylau.store import grants
+
+    service = _open(location)
+    if service.engine.dialect.name != "postgresql" and not print_only:
+        typer.echo(t("record.cli.grant_pg_only", lang.value), err=True)
+        raise typer.Exit(2)
+    try:
+        statements = grants.grant_statements(role)
+    except ValueError as exc:
+        typer.echo(t("record.cli.grant_bad_role", lang.value, role=role), err=True)
+        raise typer.Exit(2) from exc
+    if print_only:
+        _print(";\n".join(statements) + ";")
+        return
+    grants.apply(service.engine, role)
+    typer.echo(t("record.cli.granted", lang.value, role=role))
 
 
 user_app = typer.Typer(help="Accounts of the commission workspace.", no_args_is_help=True)

@@ -7,9 +7,9 @@ import datetime as dt
 import io
 
 import pytest
-from sqlalchemy import insert
 
 from saylau.service import Saylau
+from saylau.store import audit
 from saylau.store.schema import ElectionRow, FigureRow, SourceRow
 
 PAGES = [
@@ -85,17 +85,21 @@ def test_republic_numbers_match_the_paper(both_client) -> None:
 
 def _insert_synthetic(service: Saylau) -> None:
     with service.transaction() as session:
-        session.execute(
-            insert(SourceRow).values(
+        session.add(
+            SourceRow(
                 code="synthetic-test",
                 kind="synthetic",
                 title="Generated for a test",
                 citation="saylau test suite",
+                url=None,
+                licence=None,
+                note=None,
                 synthetic=True,
             )
         )
-        session.execute(
-            insert(ElectionRow).values(
+        session.flush()
+        session.add(
+            ElectionRow(
                 code="synthetic-2099",
                 type="rural_akim",
                 date=dt.date(2099, 1, 1),
@@ -105,24 +109,35 @@ def _insert_synthetic(service: Saylau) -> None:
                 name_en="Synthetic election",
                 synthetic=True,
                 source="synthetic-test",
+                note=None,
             )
         )
-        session.execute(
-            insert(FigureRow).values(
+        session.flush()
+        session.add(
+            FigureRow(
                 id="syn-KZ-61-voters",
                 dataset="test",
                 election="synthetic-2099",
                 level="region",
                 unit="KZ-61",
                 measure="voters",
+                party=None,
                 nomination="all",
                 sex="all",
                 value=12345,
                 scale=0,
                 approximate=False,
                 source="synthetic-test",
+                source_table=None,
+                source_row=None,
+                source_column=None,
+                source_page=None,
+                position=None,
+                note=None,
             )
         )
+        audit.record(session, actor="system", action="test.insert", entity="dataset",
+                     entity_id="test", payload={})
 
 
 def test_synthetic_data_carry_a_banner(both_client, service: Saylau) -> None:

@@ -297,8 +297,18 @@ def verify_database(session: Session, *, since: Mapping[str, Any] | None = None)
     return problems
 
 
+#: Parameters that change as the log grows (left out of what an acknowledgement covers).
+_VOLATILE = frozenset({"last"})
+
+
 def problems_digest(problems: Iterable[Problem]) -> str:
     """A fingerprint of a set of problems (what an administrator's acknowledgement covers)."""
-    items = sorted(json.dumps({"code": p.code, **dict(p.params)}, sort_keys=True, default=str)
-                   for p in problems)
+    items = sorted(
+        json.dumps(
+            {"code": p.code, **{k: v for k, v in p.params.items() if k not in _VOLATILE}},
+            sort_keys=True,
+            default=str,
+        )
+        for p in problems
+    )
     return sha256_hex("\n".join(items))

@@ -271,8 +271,10 @@ class CheckpointRow(Base):
     """A signed statement of the log's length and head, written after every change."""
 
     __tablename__ = "checkpoint"
+    # Keyed by (seq, head): after entries were removed outside saylau, a new checkpoint of the
+    # same length is written beside the old one, whose head no longer matches (db verify says so).
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    head: Mapped[str] = mapped_column(String(64))
+    head: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(Text)

@@ -7,7 +7,8 @@ JSON twins; FastAPI's Swagger UI and ReDoc are switched off (they load from a CD
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,8 @@ from saylau import __version__ as _version
 from saylau.i18n import t
 from saylau.service import Saylau
 from saylau.web import elections
+from saylau.web import record as record_pages
+from saylau.web.integrity import IntegrityMonitor
 from saylau.web.live import LIVE_SECONDS
 from saylau.web.models import ErrorPage, ParameterProblem
 from saylau.web.pages import (
@@ -153,13 +156,29 @@ def create_app(
     routers: Iterable[PageRouter] = (),
     live_seconds: int = LIVE_SECONDS,
     workspace: bool = True,
+    integrity_every: float | None = None,
 ) -> FastAPI:
     """The public site over ``service``'s database; extra page routers may be added.
 
     ``live_seconds``: how often live election pages poll their JSON twin (with ETags).
     ``workspace``: serve the commission workspace under ``/workspace`` (sign-in required).
+    ``integrity_every``: check the database against its log at start-up and then every so
+    many seconds (``saylau serve`` does); without it the check runs only when asked
+    (``app.state.integrity.check()``).
     """
+    monitor = IntegrityMonitor(service)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if integrity_every is not None:
+            monitor.start(integrity_every)
+        try:
+            yield
+        finally:
+            monitor.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="saylau public results",
         version=_version,
         description=(
@@ -173,11 +192,13 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.service = service
+    app.state.integrity = monitor
     app.state.live_seconds = live_seconds
     app.state.page_cache = PageCache()
     app.state.results_memo = elections.ResultsMemo()
     app.include_router(pages.router)
     app.include_router(elections.pages.router)
+    app.include_router(record_pages.pages.router)
     if workspace:
         app.include_router(workspace_router)
         install_workspace(app)

@@ -73,6 +73,20 @@ class Table(Model):
     source: str | None = None
 
 
+class RecordStamp(Model):
+    """The election record this page was made from: the newest signed checkpoint of the log
+    (verify it with ``saylau verify``; see /record)."""
+
+    seq: int = Field(description="Entries in the log")
+    head: str = Field(description="SHA-256 of the newest entry")
+    at: str = Field(description="When the checkpoint was signed (UTC)")
+    key: str = Field(description="Fingerprint of the results server key that signed it")
+    signature: str = Field(description="Ed25519 signature (base64), see docs/record.md")
+    integrity: Literal["ok", "failed", "unchecked"] = Field(
+        description="The server's latest check of its database against the log"
+    )
+
+
 class PageBase(Model):
     """What every JSON twin carries."""
 
@@ -83,6 +97,9 @@ class PageBase(Model):
     links: Twins
     alternates: dict[str, str] = Field(description="This page in each language")
     tables: list[Table] = Field(default_factory=list)
+    record: RecordStamp | None = Field(
+        None, description="The signed checkpoint of the record the page shows"
+    )
 
 
 class FigureRef(Model):

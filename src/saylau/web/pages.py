@@ -15,6 +15,7 @@ same way on their own :class:`PageRouter` and passed to ``create_app(..., router
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import inspect
@@ -36,7 +37,8 @@ from pydantic import BaseModel
 from saylau.i18n import LANGS, fmt_date, fmt_decimal, fmt_int, t
 from saylau.reports.table import ReportTable, to_csv
 from saylau.service import Saylau
-from saylau.web.models import ErrorPage, Lang, Table, TableColumn, Twins
+from saylau.store import audit
+from saylau.web.models import ErrorPage, Lang, PageBase, RecordStamp, Table, TableColumn, Twins
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -269,10 +271,30 @@ def finish(response: Response, ctx: PageContext) -> Response:
     return response
 
 
+def integrity_of(ctx: PageContext) -> Any:
+    """The server's latest integrity status (None when the app runs without a watch)."""
+    monitor = getattr(ctx.request.app.state, "integrity", None)
+    return monitor.status if monitor is not None else None
+
+
+def record_stamp(ctx: PageContext) -> RecordStamp | None:
+    """The newest signed checkpoint and the integrity status, for footers and JSON twins."""
+    with ctx.service.session() as session:
+        checkpoint = audit.latest_checkpoint(session)
+    if checkpoint is None:
+        return None
+    status = integrity_of(ctx)
+    state = "unchecked" if status is None or status.checked_at is None else (
+        "ok" if status.ok else "failed"
+    )
+    return RecordStamp(**checkpoint, integrity=state)
+
+
 def render_html(
     template: str, ctx: PageContext, values: Mapping[str, object], status: int = 200
 ) -> HTMLResponse:
-    """Render ``template`` with the common context (translation, formatting, navigation)."""
+    """Render ``template`` with the common context (translation, formatting, navigation, the
+    record's checkpoint and the integrity warning)."""
     page = ENV.get_template(template)
     text = page.render(
         _=ctx.t,
@@ -281,7 +303,9 @@ def render_html(
         langs=LANGS,
         nav=NAV,
         alternates=ctx.alternates(),
-        **values,
+        integrity=integrity_of(ctx),
+        record=values.get("record") or record_stamp(ctx),
+        **{k: v for k, v in values.items() if k != "record"},
     )
     return HTMLResponse(text, status_code=status)
 
@@ -302,6 +326,10 @@ def _csv_name(path: str) -> str:
 
 def _render(page: Page, ctx: PageContext, fmt: Format) -> Response:
     """The page in the requested format, without the per-visitor headers."""
+    if isinstance(page.model, PageBase) and fmt != "csv":
+        page = dataclasses.replace(
+            page, model=page.model.model_copy(update={"record": record_stamp(ctx)})
+        )
     match fmt:
         case "json":
             return JSONResponse(page.model.model_dump(mode="json"))
@@ -394,6 +422,9 @@ def conditional(
 ) -> Response:
     """Answer 304 when the visitor's copy is current, else the page (from the cache if it was
     rendered for this state already), with its ETag; caches must revalidate every time."""
+    status = integrity_of(ctx)
+    if status is not None and not status.ok:
+        version += "-integrity-" + status.digest[:8]  # the warning is part of what is shown
     tag = etag_for(ctx, fmt, version)
     ctx.request.state.data_version = version
     if matches(ctx.request.headers.get("if-none-match"), tag):

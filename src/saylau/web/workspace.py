@@ -44,7 +44,7 @@ from saylau.law.protocol import check_protocol
 from saylau.law.winner import LotsRequired, summary
 from saylau.reports import final_protocol
 from saylau.security import accounts, sessions
-from saylau.security.actor import Actor
+from saylau.security.actor import Actor, Role
 from saylau.security.sessions import SignedIn
 from saylau.store.schema import (
     AuditRow,
@@ -53,11 +53,11 @@ from saylau.store.schema import (
     StationRow,
 )
 from saylau.tabulate.aggregate import Level
-from saylau.web import election_data
+from saylau.web import election_data, integrity
 from saylau.web.election_data import ElectionInfo, Geography
 from saylau.web.elections import with_names
 from saylau.web.live import ALMATY, almaty_text, utc
-from saylau.web.pages import Context, PageContext, finish, render_html
+from saylau.web.pages import Context, PageContext, finish, integrity_of, render_html
 
 router = APIRouter(prefix="/workspace", include_in_schema=False)
 SESSION_COOKIE = "saylau_session"
@@ -81,7 +81,7 @@ OKRUG_FIELDS = frozenset(
         "by_election",
     }
 )
-NOTES = ("signed_in", "acknowledged", "resolved", "certified", "lots", "recall")
+NOTES = ("signed_in", "acknowledged", "resolved", "certified", "lots", "recall", "integrity")
 
 
 # --- who is signed in ------------------------------------------------------------------------
@@ -140,15 +140,40 @@ def _local_target(value: str | None) -> str:
     return value
 
 
+class WritesSuspended(Exception):
+    """Raised by :func:`get_desk` for a write while the record does not hold (and no
+    administrator has recorded that its problems were looked into)."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__("writes suspended")
+        self.desk = desk
+
+
+#: Writes that stay possible while writes are suspended: leaving, and the acknowledgement.
+ALWAYS_WRITABLE = ("/workspace/sign-out", "/workspace/integrity/acknowledge")
+
+
 def get_desk(request: Request, ctx: Context) -> Desk:
-    """FastAPI dependency: the signed-in session, or a redirect to the sign-in page."""
+    """FastAPI dependency: the signed-in session, or a redirect to the sign-in page.
+
+    Every workspace write passes here, so this is where writes are refused while the
+    integrity watch finds that the database is not what its log says."""
     token = request.cookies.get(SESSION_COOKIE)
     with ctx.service.transaction() as session:
         signed = sessions.find_session(session, token)
     if signed is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(target if request.method == "GET" else "/workspace")
-    return Desk(ctx, signed)
+    desk = Desk(ctx, signed)
+    status = integrity_of(ctx)
+    if (
+        request.method == "POST"
+        and request.url.path not in ALWAYS_WRITABLE
+        and status is not None
+        and not status.writes_allowed
+    ):
+        raise WritesSuspended(desk)
+    return desk
 
 
 DeskDep = Annotated[Desk, Depends(get_desk)]
@@ -163,9 +188,18 @@ def sign_in_required(request: Request, error: Exception) -> Response:
     )
 
 
+def writes_suspended(request: Request, error: Exception) -> Response:
+    """Exception handler: the write is refused (503) with the reason, in the visitor's
+    language; an administrator is pointed to the integrity page."""
+    assert isinstance(error, WritesSuspended)
+    desk = error.desk
+    return _refused(desk, desk.ctx.t("record.ws.suspended"), 503)
+
+
 def install(app: FastAPI) -> None:
-    """Register the workspace's exception handler on ``app``."""
+    """Register the workspace's exception handlers on ``app``."""
     app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(WritesSuspended, writes_suspended)
 
 
 def _same_origin(request: Request) -> bool:
@@ -1310,3 +1344,64 @@ def audit_trail(
             "more": found[-1].seq if len(found) >= AUDIT_PAGE else None,
         },
     )
+
+
+# --- integrity -------------------------------------------------------------------------------
+
+
+@router.get("/integrity")
+def integrity_page(desk: DeskDep) -> Response:
+    """The latest integrity check in detail; an administrator records here that its problems
+    were looked into, which lets the workspace write again."""
+    ctx = desk.ctx
+    status = integrity_of(ctx)
+    problems = [] if status is None else [
+        {"code": p.code, "message": p.message(ctx.lang)} for p in status.problems
+    ]
+    return _render(
+        desk,
+        ctx,
+        "ws_integrity.html",
+        {
+            "title": ctx.t("record.ws.title"),
+            "status": status,
+            "problems": problems,
+            "may_acknowledge": desk.actor.role is Role.ADMIN,
+            "note": _note(ctx),
+        },
+    )
+
+
+@router.post("/integrity/acknowledge")
+async def integrity_acknowledge(request: Request, desk: DeskDep) -> Response:
+    """Record (an audit entry) that an administrator looked into the problems found."""
+    ctx = desk.ctx
+    form = await _form(request)
+    if not _csrf_ok(desk, request, form):
+        return _csrf_refused(desk)
+    if desk.actor.role is not Role.ADMIN:
+        return _refused(desk, ctx.t("record.ws.admin_only"), 403)
+    monitor = getattr(request.app.state, "integrity", None)
+    status = monitor.status if monitor is not None else None
+    note = form.get("note", "").strip()
+    if status is None or status.ok:
+        return _redirect("/workspace/integrity")
+    if not note:
+        return _render(
+            desk,
+            ctx,
+            "ws_integrity.html",
+            {
+                "title": ctx.t("record.ws.title"),
+                "status": status,
+                "problems": [{"code": p.code, "message": p.message(ctx.lang)}
+                             for p in status.problems],
+                "may_acknowledge": True,
+                "error": ctx.t("record.ws.note_required"),
+            },
+            status=422,
+        )
+    with ctx.service.transaction() as session:
+        integrity.acknowledge(session, desk.actor, status, note)
+    monitor.check()
+    return _redirect("/workspace/integrity?done=integrity")

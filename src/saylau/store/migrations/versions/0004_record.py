@@ -135,7 +135,7 @@ def upgrade() -> None:
         sa.Column("at", sa.String(length=32), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("signature", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_checkpoint")),
+        sa.PrimaryKeyConstraint("seq", "head", name=op.f("pk_checkpoint")),
     )
     op.create_table(
         "signing_key",
