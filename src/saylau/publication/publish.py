@@ -86,12 +86,14 @@ def _signature(key: str | None, value: str | None) -> dict[str, str] | None:
 
 @contextmanager
 def _snapshot(service: Saylau) -> Iterator[Session]:
-    """One consistent read of the database (a single transaction, repeatable on PostgreSQL)."""
+    """One read transaction (repeatable read on PostgreSQL; on SQLite the caller checks that
+    the log did not move while it read)."""
     with service.session() as session:
         if service.engine.dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        with session.begin():
+        try:
             yield session
+        finally:
             session.rollback()
 
 
@@ -331,8 +333,25 @@ def key_list(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def publish(service: Saylau, folder: Path, election: str) -> Publication:
-    """Write the public record of ``election`` into ``folder`` (created; files replaced)."""
+def publish(service: Saylau, folder: Path, election: str, *, attempts: int = 5) -> Publication:
+    """Write the public record of ``election`` into ``folder`` (created; files replaced).
+
+    The files are one consistent state: if the log grew while they were read, they are read
+    again (up to ``attempts`` times)."""
+    for _ in range(attempts - 1):
+        files, checkpoint = _read_publication(service, election)
+        with service.session() as session:
+            if audit.latest_checkpoint(session) == checkpoint:
+                break
+    else:
+        files, checkpoint = _read_publication(service, election)
+    write_files(folder, files)
+    return Publication(
+        folder, {path: sha256_hex(data) for path, data in files.items()}, checkpoint
+    )
+
+
+def _read_publication(service: Saylau, election: str) -> tuple[dict[str, bytes], dict[str, Any]]:
     with _snapshot(service) as session:
         problems = verify_database(session)
         if problems:
@@ -368,10 +387,7 @@ def publish(service: Saylau, folder: Path, election: str) -> Publication:
             ),
         }
         files["manifest.json"] = pretty(manifest)
-    write_files(folder, files)
-    return Publication(
-        folder, {path: sha256_hex(data) for path, data in files.items()}, checkpoint
-    )
+    return files, checkpoint
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> None:
