@@ -393,6 +393,67 @@ async def sign_out(request: Request, desk: DeskDep) -> Response:
 # --- the account's elections -------------------------------------------------------------------
 
 
+# --- integrity -------------------------------------------------------------------------------
+
+
+@router.get("/integrity")
+def integrity_page(desk: DeskDep) -> Response:
+    """The latest integrity check in detail; an administrator records here that its problems
+    were looked into, which lets the workspace write again."""
+    ctx = desk.ctx
+    status = integrity_of(ctx)
+    problems = [] if status is None else [
+        {"code": p.code, "message": p.message(ctx.lang)} for p in status.problems
+    ]
+    return _render(
+        desk,
+        ctx,
+        "ws_integrity.html",
+        {
+            "title": ctx.t("record.ws.title"),
+            "status": status,
+            "problems": problems,
+            "may_acknowledge": desk.actor.role is Role.ADMIN,
+            "note": _note(ctx),
+        },
+    )
+
+
+@router.post("/integrity/acknowledge")
+async def integrity_acknowledge(request: Request, desk: DeskDep) -> Response:
+    """Record (an audit entry) that an administrator looked into the problems found."""
+    ctx = desk.ctx
+    form = await _form(request)
+    if not _csrf_ok(desk, request, form):
+        return _csrf_refused(desk)
+    if desk.actor.role is not Role.ADMIN:
+        return _refused(desk, ctx.t("record.ws.admin_only"), 403)
+    monitor = getattr(request.app.state, "integrity", None)
+    status = monitor.status if monitor is not None else None
+    note = form.get("note", "").strip()
+    if status is None or status.ok:
+        return _redirect("/workspace/integrity")
+    if not note:
+        return _render(
+            desk,
+            ctx,
+            "ws_integrity.html",
+            {
+                "title": ctx.t("record.ws.title"),
+                "status": status,
+                "problems": [{"code": p.code, "message": p.message(ctx.lang)}
+                             for p in status.problems],
+                "may_acknowledge": True,
+                "error": ctx.t("record.ws.note_required"),
+            },
+            status=422,
+        )
+    with ctx.service.transaction() as session:
+        integrity.acknowledge(session, desk.actor, status, note)
+    monitor.check()
+    return _redirect("/workspace/integrity?done=integrity")
+
+
 def _relevant(session: Session, actor: Actor, info: ElectionInfo) -> bool:
     """Whether the election's territory and the account's overlap."""
     if not info.run or info.territory is None:
@@ -1344,64 +1405,3 @@ def audit_trail(
             "more": found[-1].seq if len(found) >= AUDIT_PAGE else None,
         },
     )
-
-
-# --- integrity -------------------------------------------------------------------------------
-
-
-@router.get("/integrity")
-def integrity_page(desk: DeskDep) -> Response:
-    """The latest integrity check in detail; an administrator records here that its problems
-    were looked into, which lets the workspace write again."""
-    ctx = desk.ctx
-    status = integrity_of(ctx)
-    problems = [] if status is None else [
-        {"code": p.code, "message": p.message(ctx.lang)} for p in status.problems
-    ]
-    return _render(
-        desk,
-        ctx,
-        "ws_integrity.html",
-        {
-            "title": ctx.t("record.ws.title"),
-            "status": status,
-            "problems": problems,
-            "may_acknowledge": desk.actor.role is Role.ADMIN,
-            "note": _note(ctx),
-        },
-    )
-
-
-@router.post("/integrity/acknowledge")
-async def integrity_acknowledge(request: Request, desk: DeskDep) -> Response:
-    """Record (an audit entry) that an administrator looked into the problems found."""
-    ctx = desk.ctx
-    form = await _form(request)
-    if not _csrf_ok(desk, request, form):
-        return _csrf_refused(desk)
-    if desk.actor.role is not Role.ADMIN:
-        return _refused(desk, ctx.t("record.ws.admin_only"), 403)
-    monitor = getattr(request.app.state, "integrity", None)
-    status = monitor.status if monitor is not None else None
-    note = form.get("note", "").strip()
-    if status is None or status.ok:
-        return _redirect("/workspace/integrity")
-    if not note:
-        return _render(
-            desk,
-            ctx,
-            "ws_integrity.html",
-            {
-                "title": ctx.t("record.ws.title"),
-                "status": status,
-                "problems": [{"code": p.code, "message": p.message(ctx.lang)}
-                             for p in status.problems],
-                "may_acknowledge": True,
-                "error": ctx.t("record.ws.note_required"),
-            },
-            status=422,
-        )
-    with ctx.service.transaction() as session:
-        integrity.acknowledge(session, desk.actor, status, note)
-    monitor.check()
-    return _redirect("/workspace/integrity?done=integrity")
