@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from saylau.administration import results as results_service
 from saylau.administration.errors import AdminError
-from saylau.administration.nominations import latest_decision
 from saylau.administration.setup import contests, setup_of
 from saylau.domain.record import (
     FORMAT,
@@ -42,6 +41,7 @@ from saylau.store.schema import (
     DistrictRow,
     ElectionRow,
     LotDrawRow,
+    NominationDecisionRow,
     OkrugRow,
     ProtocolRow,
     ProtocolVoteRow,
@@ -179,13 +179,24 @@ def build(session: Session, election: str) -> dict[str, bytes]:
         )
     files["okrugs.json"] = pretty(okrugs)
     contest_codes = [c.code for c in contest_rows]
-    candidates = []
-    for cand in session.scalars(
-        select(CandidateRow)
+    candidate_rows = list(
+        session.scalars(
+            select(CandidateRow)
+            .where(CandidateRow.contest.in_(contest_codes))
+            .order_by(CandidateRow.contest, CandidateRow.code)
+        )
+    )
+    decisions: dict[str, NominationDecisionRow] = {}
+    for decided in session.scalars(
+        select(NominationDecisionRow)
+        .join(CandidateRow, CandidateRow.code == NominationDecisionRow.candidate)
         .where(CandidateRow.contest.in_(contest_codes))
-        .order_by(CandidateRow.contest, CandidateRow.code)
+        .order_by(NominationDecisionRow.id)
     ):
-        decision = latest_decision(session, cand.code)
+        decisions[decided.candidate] = decided  # the newest decision is the one in force
+    candidates = []
+    for cand in candidate_rows:
+        decision = decisions.get(cand.code)
         candidates.append(
             {
                 "code": cand.code,
@@ -200,17 +211,19 @@ def build(session: Session, election: str) -> dict[str, bytes]:
             }
         )
     files["candidates.json"] = pretty(candidates)
+    all_votes: dict[int, dict[str, int]] = {}
+    for vote in session.scalars(
+        select(ProtocolVoteRow)
+        .join(ProtocolRow, ProtocolRow.id == ProtocolVoteRow.protocol)
+        .where(ProtocolRow.election == election)
+    ):
+        all_votes.setdefault(vote.protocol, {})[vote.candidate] = vote.votes
     for version in session.scalars(
         select(ProtocolRow)
         .where(ProtocolRow.election == election)
         .order_by(ProtocolRow.station, ProtocolRow.version)
     ):
-        votes = {
-            v.candidate: v.votes
-            for v in session.scalars(
-                select(ProtocolVoteRow).where(ProtocolVoteRow.protocol == version.id)
-            )
-        }
+        votes = all_votes.get(version.id, {})
         files[f"protocols/{version.station}/v{version.version}.json"] = pretty(
             {
                 "election": version.election,
@@ -226,10 +239,28 @@ def build(session: Session, election: str) -> dict[str, bytes]:
             }
         )
     by_okrug = {r.okrug: r for r in results_service.okrug_results(session, election)}
+    draws: dict[str, list[LotDrawRow]] = {}
+    for draw in session.scalars(
+        select(LotDrawRow).where(LotDrawRow.contest.in_(contest_codes)).order_by(LotDrawRow.id)
+    ):
+        draws.setdefault(draw.contest, []).append(draw)
+    certified: dict[str, list[CertificationRow]] = {}
+    for cert in session.scalars(
+        select(CertificationRow)
+        .where(CertificationRow.contest.in_(contest_codes))
+        .order_by(CertificationRow.id)
+    ):
+        certified.setdefault(cert.contest, []).append(cert)
     for contest in contest_rows:
         files[f"results/{contest.okrug}.json"] = pretty(
-            _result_file(session, election, contest.okrug, contest.code,
-                         by_okrug.get(contest.okrug))
+            _result_file(
+                election,
+                contest.okrug,
+                contest.code,
+                by_okrug.get(contest.okrug),
+                draws.get(contest.code, []),
+                certified.get(contest.code, []),
+            )
         )
     files["results/levels.json"] = pretty(
         {
@@ -257,11 +288,12 @@ def totals_dict(totals: Totals) -> dict[str, Any]:
 
 
 def _result_file(
-    session: Session,
     election: str,
     okrug: str,
     contest: str,
     result: results_service.OkrugResult | None,
+    draws: list[LotDrawRow],
+    certifications: list[CertificationRow],
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"election": election, "okrug": okrug, "contest": contest}
     if result is not None:
@@ -274,7 +306,7 @@ def _result_file(
             "winner": getattr(outcome, "candidate", None),
             "rules": [step.rule for step in outcome.trace] if outcome is not None else [],
         }
-    draws = [
+    body["lot_draws"] = [
         {
             "id": d.id,
             "tied": json.loads(d.tied),
@@ -283,11 +315,8 @@ def _result_file(
             "drawn_at": timestamp(d.drawn_at),
             "witnesses": json.loads(d.witnesses),
         }
-        for d in session.scalars(
-            select(LotDrawRow).where(LotDrawRow.contest == contest).order_by(LotDrawRow.id)
-        )
+        for d in draws
     ]
-    body["lot_draws"] = draws
     body["certifications"] = [
         {
             "id": c.id,
@@ -299,11 +328,7 @@ def _result_file(
             "certified_at": timestamp(c.certified_at),
             "signature": _signature(c.signed_by, c.signature),
         }
-        for c in session.scalars(
-            select(CertificationRow)
-            .where(CertificationRow.contest == contest)
-            .order_by(CertificationRow.id)
-        )
+        for c in certifications
     ]
     return body
 
