@@ -347,3 +347,15 @@ def test_grant_refuses_a_strange_role_name_and_sqlite(sqlite_service: Saylau) ->
     assert printed.exit_code == 0
     assert 'GRANT SELECT, INSERT ON audit_log' in printed.stdout
     assert "UPDATE" not in printed.stdout.split("GRANT SELECT, INSERT ON")[1].split(";")[0]
+
+
+def test_tabulate_warns_and_certify_refuses_while_the_record_does_not_hold(demo: Saylau) -> None:
+    url = _url(demo)
+    with attacker(demo) as connection:
+        connection.execute(text("UPDATE protocol_vote SET votes = votes + 1"))
+    tabulated = CliRunner().invoke(app, ["tabulate", "demo-2025", "--db", url, "--lang", "ru"])
+    assert tabulated.exit_code == 0 and "Запись нарушена" in tabulated.stderr
+    certified = CliRunner().invoke(app, ["certify", "demo-2025", "demo-birlik", "--db", url])
+    assert certified.exit_code == 1 and "I.020" in certified.stderr
+    quiet = CliRunner().invoke(app, ["tabulate", "demo-2025", "--db", url, "--no-verify"])
+    assert quiet.exit_code == 0 and "I.020" not in quiet.stderr

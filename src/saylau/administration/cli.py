@@ -76,6 +76,25 @@ def run(location: str | None, lang: str, action: Callable[[Saylau], T]) -> T:
         raise typer.Exit(2) from exc
 
 
+def record_holds(service: Saylau, lang: str) -> bool:
+    """Run ``saylau db verify``; on any problem print a warning (stderr) and return False."""
+    from saylau.store.integrity import verify_database
+
+    with service.session() as session:
+        problems = verify_database(session)
+    if problems:
+        for problem in problems[:10]:
+            typer.echo(f"{problem.code}: {problem.message(lang)}", err=True)
+        typer.echo(t("record.cli.db_failed", lang, count=len(problems)), err=True)
+    return not problems
+
+
+NoVerifyOpt = Annotated[
+    bool,
+    typer.Option("--no-verify", help="Skip checking the database against its log first."),
+]
+
+
 def parse_date(value: str, field: str) -> dt.date:
     """An ISO date from the command line, or exit 2 naming the option."""
     try:
@@ -832,8 +851,10 @@ def tabulate_command(
     fmt: FormatOpt = OutputFormat.TEXT,
     lang: LangOpt = "en",
     location: DbOpt = None,
+    no_verify: NoVerifyOpt = False,
 ) -> None:
-    """Totals by level with progress and turnout, and each okrug's outcome by the law."""
+    """Totals by level with progress and turnout, and each okrug's outcome by the law (after
+    checking the database against its log: a warning if it does not hold)."""
     from saylau.administration import results
     from saylau.law.winner import summary
     from saylau.tabulate.aggregate import Level, tabulate
@@ -848,6 +869,8 @@ def tabulate_command(
         raise typer.Exit(2) from exc
 
     def action(service: Saylau) -> tuple[list[object], dict[str, str]]:
+        if not no_verify:
+            record_holds(service, lang)
         with service.session() as session:
             setup.setup_of(session, election)
             totals = tabulate(session, election, chosen)
@@ -1011,7 +1034,8 @@ def certify_command(
     actor: ActorOpt = DEFAULT_ACTOR,
     location: DbOpt = None,
 ) -> None:
-    """Certify an okrug's result and print its final protocol with the SHA-256 fingerprint."""
+    """Certify an okrug's result and print its final protocol with the SHA-256 fingerprint;
+    refused while the database is not what its log says."""
     from saylau.administration import results
     from saylau.administration.lawctx import election_row
     from saylau.law.winner import summary
@@ -1020,6 +1044,8 @@ def certify_command(
     lang = _lang(lang)
 
     def action(service: Saylau) -> tuple[str, str]:
+        if not record_holds(service, lang):
+            raise typer.Exit(1)
         with service.transaction() as session:
             row = results.certify(session, cli_actor(actor), election, okrug)
             result = results.okrug_result(session, election, okrug)
