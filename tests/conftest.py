@@ -66,6 +66,14 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def empty_pg_url(pg_database: str) -> Iterator[str]:
+    """The run's PostgreSQL database, emptied before and after the test."""
+    _reset_postgres(pg_database)
+    yield pg_database
+    _reset_postgres(pg_database)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database on each backend."""

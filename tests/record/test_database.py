@@ -297,7 +297,7 @@ def test_upgrade_from_schema_0003_starts_the_record_with_a_baseline(tmp_path) ->
 
 @pytest.mark.postgres
 def test_the_application_works_under_a_role_that_cannot_rewrite_history(
-    pg_database: str,
+    empty_pg_url: str,
 ) -> None:
     """saylau db grant: INSERT and SELECT only on the append-only tables; the whole demo
     election runs under that role, and neither UPDATE, DELETE, TRUNCATE nor dropping a
@@ -334,7 +334,6 @@ def test_the_application_works_under_a_role_that_cannot_rewrite_history(
             connection.execute(text(f'DROP OWNED BY "{role}"'))
             connection.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
-        _reset_postgres(pg_database)
 
 
 def test_grant_refuses_a_strange_role_name_and_sqlite(sqlite_service: Saylau) -> None:
