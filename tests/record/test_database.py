@@ -305,7 +305,7 @@ def test_the_application_works_under_a_role_that_cannot_rewrite_history(
     from conftest import _reset_postgres
     from web.demo import load_demo
 
-    _reset_postgres(pg_database)
+    pg_database = empty_pg_url
     owner = Saylau.open(pg_database)
     role = f"saylau_app_{uuid.uuid4().hex[:8]}"
     admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
