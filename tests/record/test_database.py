@@ -302,7 +302,6 @@ def test_the_application_works_under_a_role_that_cannot_rewrite_history(
     """saylau db grant: INSERT and SELECT only on the append-only tables; the whole demo
     election runs under that role, and neither UPDATE, DELETE, TRUNCATE nor dropping a
     trigger is possible for it."""
-    from conftest import _reset_postgres
     from web.demo import load_demo
 
     pg_database = empty_pg_url
