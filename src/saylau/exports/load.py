@@ -412,7 +412,7 @@ class _Loader:
     # protocols and draws, in the order they happened
 
     def events(self) -> None:
-        from saylau.administration import protocols, results
+        from saylau.administration import protocols
 
         code = self.data.election
         votes: dict[tuple[str, int], dict[str, int]] = {}
@@ -421,90 +421,111 @@ class _Loader:
                 votes.setdefault((str(v["station"]), int(v["version"])), {})[
                     str(v["candidate"])
                 ] = int(v["votes"])  # type: ignore[call-overload]
+        # Protocol versions in the order they were accepted; a draw of lots is recorded as
+        # soon as the tie it decided exists (draws are dated by the commission's clock, not
+        # by when they were recorded, so their dates do not order them among protocols).
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
-        happened: list[tuple[dt.datetime, int, str, Row]] = []
-        for p in self.data.rows("protocols"):
-            happened.append((p["accepted_at"] or far, int(p["version"]), "protocol", p))  # type: ignore[arg-type, call-overload]
-        for d in self.data.rows("lot_draws"):
-            happened.append((d["drawn_at"], 0, "draw", d))  # type: ignore[arg-type]
-        happened.sort(
-            key=lambda e: (
-                e[0],
-                e[2] != "protocol",
-                e[1],
-                str(e[3].get("station") or e[3].get("contest")),
-            )
+        ordered = sorted(
+            self.data.rows("protocols"),
+            key=lambda p: (p["accepted_at"] or far, int(p["version"]), str(p["station"])),  # type: ignore[call-overload]
         )
+        pending = sorted(self.data.rows("lot_draws"), key=lambda d: d["drawn_at"])  # type: ignore[arg-type, return-value]
         bad_stations: set[str] = set()
-        for _, _, kind, row in happened:
-            if kind == "protocol":
-                station = str(row["station"])
-                if station in bad_stations:
-                    continue
-                payload = {
-                    "election": code,
-                    "station": station,
-                    **{k: row[k] for k in protocols.COUNT_FIELDS},
-                    "votes": votes.get((station, int(row["version"])), {}),  # type: ignore[call-overload]
-                    "correction_reason": row["correction_reason"],
-                }
-                try:
-                    result = protocols.submit(
-                        self.session, self.actor, protocols.parse(payload), lang=self.lang
+        for row in ordered:
+            station = str(row["station"])
+            if station in bad_stations:
+                continue
+            payload = {
+                "election": code,
+                "station": station,
+                **{k: row[k] for k in protocols.COUNT_FIELDS},
+                "votes": votes.get((station, int(row["version"])), {}),  # type: ignore[call-overload]
+                "correction_reason": row["correction_reason"],
+            }
+            try:
+                result = protocols.submit(
+                    self.session, self.actor, protocols.parse(payload), lang=self.lang
+                )
+                if result.version != row["version"]:
+                    self.at(
+                        "protocols",
+                        row,
+                        "version",
+                        "D.134",
+                        value=row["version"],
+                        found=result.version,
                     )
-                    if result.version != row["version"]:
+                    bad_stations.add(station)
+                    continue
+                if result.status == "held":
+                    wanted = list(row["warnings"] or [])  # type: ignore[arg-type]
+                    if sorted(wanted) != sorted(result.warnings):
                         self.at(
                             "protocols",
                             row,
-                            "version",
-                            "D.134",
-                            value=row["version"],
-                            found=result.version,
+                            "warnings",
+                            "D.135",
+                            found=", ".join(result.warnings),
+                            given=", ".join(wanted) or "-",
                         )
                         bad_stations.add(station)
                         continue
-                    if result.status == "held":
-                        wanted = list(row["warnings"] or [])  # type: ignore[arg-type]
-                        if sorted(wanted) != sorted(result.warnings):
-                            self.at(
-                                "protocols",
-                                row,
-                                "warnings",
-                                "D.135",
-                                found=", ".join(result.warnings),
-                                given=", ".join(wanted) or "-",
-                            )
-                            bad_stations.add(station)
-                            continue
-                        protocols.acknowledge(
-                            self.session,
-                            self.actor,
-                            result.entry_id,
-                            str(row["warnings_note"] or t("od.import.ack", "en", source=self.note)),
-                        )
-                    elif result.status != "accepted":
-                        self.at("protocols", row, "station", "D.136", status=result.status)
-                        bad_stations.add(station)
-                        continue
-                    self.count("protocols")
-                except AdminError as exc:
-                    self.refused("protocols", row, exc)
-                    bad_stations.add(station)
-            else:
-                try:
-                    results.record_lot_draw(
+                    protocols.acknowledge(
                         self.session,
                         self.actor,
-                        election=code,
-                        okrug=str(row["okrug"]),
-                        winner=str(row["winner"]),
-                        drawn_by=str(row["drawn_by"]),
-                        drawn_at=row["drawn_at"],  # type: ignore[arg-type]
-                        witnesses=list(row["witnesses"]),  # type: ignore[arg-type]
+                        result.entry_id,
+                        str(row["warnings_note"] or t("od.import.ack", "en", source=self.note)),
                     )
-                    self.count("lot_draws")
+                elif result.status != "accepted":
+                    self.at("protocols", row, "station", "D.136", status=result.status)
+                    bad_stations.add(station)
+                    continue
+                self.count("protocols")
+            except AdminError as exc:
+                self.refused("protocols", row, exc)
+                bad_stations.add(station)
+                continue
+            pending = self._draws(pending, str(row["okrug"]))
+        for draw in pending:
+            try:  # the draw's tie never came about: the service says why
+                self._draw(draw)
+            except AdminError as exc:
+                self.refused("lot_draws", draw, exc)
+
+    def _draws(self, pending: list[Row], okrug: str) -> list[Row]:
+        """Record the pending draws of ``okrug`` whose tie the count now shows."""
+        from saylau.administration import results
+        from saylau.law.winner import LotsRequired
+
+        left = []
+        for draw in pending:
+            if draw["okrug"] != okrug:
+                left.append(draw)
+                continue
+            outcome = results.okrug_result(self.session, self.data.election, okrug).outcome
+            if isinstance(outcome, LotsRequired) and set(outcome.tied) == set(draw["tied"]):  # type: ignore[arg-type]
+                try:
+                    self._draw(draw)
                 except AdminError as exc:
-                    self.refused("lot_draws", row, exc)
+                    self.refused("lot_draws", draw, exc)
+            else:
+                left.append(draw)
+        return left
+
+    def _draw(self, draw: Row) -> None:
+        from saylau.administration import results
+
+        results.record_lot_draw(
+            self.session,
+            self.actor,
+            election=self.data.election,
+            okrug=str(draw["okrug"]),
+            winner=str(draw["winner"]),
+            drawn_by=str(draw["drawn_by"]),
+            drawn_at=draw["drawn_at"],  # type: ignore[arg-type]
+            witnesses=list(draw["witnesses"]),  # type: ignore[arg-type]
+        )
+        self.count("lot_draws")
 
     def certifications(self) -> None:
         from saylau.administration import results
