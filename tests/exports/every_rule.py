@@ -30,7 +30,9 @@ def _create(service: Saylau, code: str, day: dt.date, *, double_entry: bool = Fa
             type=ElectionType.RURAL_AKIM,
             date=day,
             law_version="rural-akim-2023",
-            names=Names(kk=f"{code} (синтетикалық)", ru=f"{code} (синтетические)", en=f"{code} (synthetic)"),
+            names=Names(
+                kk=f"{code} (синтетикалық)", ru=f"{code} (синтетические)", en=f"{code} (synthetic)"
+            ),
             territory="KZ-15",
             double_entry=double_entry,
             synthetic=True,
@@ -76,7 +78,9 @@ def load_every_rule(service: Saylau) -> None:
     candidates = reader.read([EVERY / "candidates.csv"], known=known, resource_name="candidates")
     with service.transaction() as session:
         nominations.nominate(session, TEC, MAIN, candidates)
-        nominations.redecide(session, TEC, "er-c05", reason="Appeal upheld", corrections={"signatures": 41})
+        nominations.redecide(
+            session, TEC, "er-c05", reason="Appeal upheld", corrections={"signatures": 41}
+        )
     _submit(service, EVERY / "protocols.json")
     [held] = _submit(service, EVERY / "protocol-warnings.json")
     with service.transaction() as session:
@@ -104,7 +108,9 @@ def load_every_rule(service: Saylau) -> None:
     # double entry
     _create(service, DOUBLE, dt.date(2025, 7, 20), double_entry=True)
     _load(service, DOUBLE, EVERY / "double-entry")
-    first = _submit(service, EVERY / "double-entry" / "operator-1.json", Actor("op-aigerim", Role.ADMIN))
+    first = _submit(
+        service, EVERY / "double-entry" / "operator-1.json", Actor("op-aigerim", Role.ADMIN)
+    )
     _submit(service, EVERY / "double-entry" / "operator-2.json", Actor("op-bolat", Role.ADMIN))
     right = next(r.entry_id for r in first if r.station == "er-ps-702")
     with service.transaction() as session:

@@ -103,15 +103,37 @@ def validate(document: Mapping[str, Any], *, limit: int = 50) -> list[Problem]:
 
     validator = Draft4Validator(schema(), format_checker=Draft4Validator.FORMAT_CHECKER)
     problems: list[Problem] = []
-    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
-        problems.append(
-            Problem("cdf", None, _pointer(error.absolute_path), "D.110", {"detail": error.message})
-        )
-        if len(problems) >= limit:
-            return problems
+    for top in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        for error in _leaves(top):
+            problems.append(
+                Problem(
+                    "cdf", None, _pointer(error.absolute_path), "D.110", {"detail": error.message}
+                )
+            )
+            if len(problems) >= limit:
+                return problems
     if problems:
         return problems
     return _references(document)[:limit]
+
+
+def _leaves(error: Any) -> Iterator[Any]:  # noqa: ANN401 - jsonschema's ValidationError
+    """The errors that say what is wrong: inside a ``oneOf`` of typed objects (GpUnit, Party,
+    Contest ...), those of the branch whose ``@type`` the object has."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        branches: dict[object, list[Any]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0], []).append(sub)
+        fitting = [
+            errors
+            for errors in branches.values()
+            if not any(list(e.relative_path) == ["@type"] for e in errors)
+        ]
+        if len(fitting) == 1:
+            for sub in fitting[0]:
+                yield from _leaves(sub)
+            return
+    yield error
 
 
 def _objects(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict]]:

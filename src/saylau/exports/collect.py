@@ -327,7 +327,14 @@ def _draws_and_certifications(
 
 
 def _figures(session: Session, election: str, tables: dict[str, list[Row]]) -> list[Row]:
-    for f in session.scalars(select(FigureRow).where(FigureRow.election == election)):
+    """The election's figures, and the figures without an election (a party registry, a
+    paper's text) of the datasets that hold them (the 2021 data: Table 1 of the paper)."""
+    datasets = select(FigureRow.dataset).where(FigureRow.election == election).distinct()
+    query = select(FigureRow).where(
+        (FigureRow.election == election)
+        | (FigureRow.election.is_(None) & FigureRow.dataset.in_(datasets))
+    )
+    for f in session.scalars(query):
         tables["figures"].append(
             {
                 "id": f.id,
