@@ -357,68 +357,149 @@ def published_elections(draw):
     tables = {
         "elections": [
             {
-                "code": "h-2025", "type": "rural_akim", "date": dt.date(2025, 7, 20),
-                "law_version": "rural-akim-2023", "name_kk": draw(names), "name_ru": draw(names),
-                "name_en": draw(names), "synthetic": True, "source": "src", "territory": None,
-                "against_all_on_ballot": None, "note": None,
+                "code": "h-2025",
+                "type": "rural_akim",
+                "date": dt.date(2025, 7, 20),
+                "law_version": "rural-akim-2023",
+                "name_kk": draw(names),
+                "name_ru": draw(names),
+                "name_en": draw(names),
+                "synthetic": True,
+                "source": "src",
+                "territory": None,
+                "against_all_on_ballot": None,
+                "note": None,
             }
         ],
         "sources": [
-            {"code": "src", "kind": "dataset", "title": "t", "citation": "c", "url": None,
-             "licence": None, "synthetic": True, "note": None}
+            {
+                "code": "src",
+                "kind": "dataset",
+                "title": "t",
+                "citation": "c",
+                "url": None,
+                "licence": None,
+                "synthetic": True,
+                "note": None,
+            }
         ],
         "regions": [
-            {"code": "KZ-15", "kind": "oblast", "name_kk": "a", "name_ru": "b", "name_en": "c",
-             "kato": "150000000", "iso_legacy": None, "name_latin": None, "valid_from": None,
-             "valid_to": None, "source": "src", "note": None}
+            {
+                "code": "KZ-15",
+                "kind": "oblast",
+                "name_kk": "a",
+                "name_ru": "b",
+                "name_en": "c",
+                "kato": "150000000",
+                "iso_legacy": None,
+                "name_latin": None,
+                "valid_from": None,
+                "valid_to": None,
+                "source": "src",
+                "note": None,
+            }
         ],
         "districts": [
-            {"code": "h-d", "region": "KZ-15", "kind": "district", "name_kk": "a",
-             "name_ru": "b", "name_en": "c", "kato": None}
+            {
+                "code": "h-d",
+                "region": "KZ-15",
+                "kind": "district",
+                "name_kk": "a",
+                "name_ru": "b",
+                "name_en": "c",
+                "kato": None,
+            }
         ],
-    }  # fmt: skip
+    }
     for spec in BY_NAME.values():
         tables.setdefault(spec.name, [])
     against = draw(st.booleans())
     for o in range(draw(st.integers(1, 3))):
         okrug = f"h-o{o}"
         tables["okrugs"].append(
-            {"code": okrug, "district": "h-d", "kind": draw(st.sampled_from(["rural_okrug", "village", "settlement", "city_district"])),
-             "name_kk": draw(names), "name_ru": draw(names), "name_en": draw(names), "kato": None, "population": None}
-        )  # fmt: skip
+            {
+                "code": okrug,
+                "district": "h-d",
+                "kind": draw(
+                    st.sampled_from(["rural_okrug", "village", "settlement", "city_district"])
+                ),
+                "name_kk": draw(names),
+                "name_ru": draw(names),
+                "name_en": draw(names),
+                "kato": None,
+                "population": None,
+            }
+        )
         contest = f"h-2025:{okrug}"
         tables["contests"].append({"code": contest, "okrug": okrug, "seats": 1})
         codes = [f"h-c{o}{c}" for c in range(draw(st.integers(1, 3)))]
         for code in codes:
             tables["candidates"].append(
-                {"code": code, "contest": contest, "okrug": okrug, "name": draw(names), "party": None,
-                 "nomination": "self", "sex": draw(st.sampled_from([None, "male", "female"])),
-                 "birth_date": None, "incumbent": draw(st.sampled_from([None, True, False])),
-                 "former_akim": None, "registration": "registered", "refusal_rules": None}
-            )  # fmt: skip
+                {
+                    "code": code,
+                    "contest": contest,
+                    "okrug": okrug,
+                    "name": draw(names),
+                    "party": None,
+                    "nomination": "self",
+                    "sex": draw(st.sampled_from([None, "male", "female"])),
+                    "birth_date": None,
+                    "incumbent": draw(st.sampled_from([None, True, False])),
+                    "former_akim": None,
+                    "registration": "registered",
+                    "refusal_rules": None,
+                }
+            )
         stations = [f"h-s{o}{s}" for s in range(draw(st.integers(1, 3)))]
         for number, station in enumerate(stations, start=1):
             tables["stations"].append(
-                {"code": station, "okrug": okrug, "number": 10 * o + number, "name_kk": "a",
-                 "name_ru": "b", "name_en": "c", "registered_voters": None}
-            )  # fmt: skip
+                {
+                    "code": station,
+                    "okrug": okrug,
+                    "number": 10 * o + number,
+                    "name_kk": "a",
+                    "name_ru": "b",
+                    "name_en": "c",
+                    "registered_voters": None,
+                }
+            )
         for level, unit in [("okrug", okrug), *(("station", s) for s in stations)]:
             votes = {c: draw(st.integers(0, 10**6)) for c in codes}
             tables["published_results"].append(
-                {"level": level, "unit": unit, "contest": contest,
-                 "voters_on_list": draw(st.integers(0, 10**6)), "ballots_received": None,
-                 "ballots_issued": draw(st.integers(0, 10**6)), "ballots_cancelled": None,
-                 "ballots_in_boxes": draw(st.integers(0, 10**6)), "invalid": draw(st.integers(0, 10**4)),
-                 "against_all": draw(st.integers(0, 10**4)) if against else None,
-                 "stations_reported": None, "stations_total": None,
-                 "count_status": draw(st.sampled_from(["completed", "in-process"])),
-                 "outcome": None, "winner": None, "certified_sha256": None, "certified_at": None,
-                 "certified_by": None, "source": "src", "location": None}
-            )  # fmt: skip
+                {
+                    "level": level,
+                    "unit": unit,
+                    "contest": contest,
+                    "voters_on_list": draw(st.integers(0, 10**6)),
+                    "ballots_received": None,
+                    "ballots_issued": draw(st.integers(0, 10**6)),
+                    "ballots_cancelled": None,
+                    "ballots_in_boxes": draw(st.integers(0, 10**6)),
+                    "invalid": draw(st.integers(0, 10**4)),
+                    "against_all": draw(st.integers(0, 10**4)) if against else None,
+                    "stations_reported": None,
+                    "stations_total": None,
+                    "count_status": draw(st.sampled_from(["completed", "in-process"])),
+                    "outcome": None,
+                    "winner": None,
+                    "certified_sha256": None,
+                    "certified_at": None,
+                    "certified_by": None,
+                    "source": "src",
+                    "location": None,
+                }
+            )
             tables["published_votes"] += [
-                {"level": level, "unit": unit, "candidate": c, "votes": v, "source": "src", "location": None}
+                {
+                    "level": level,
+                    "unit": unit,
+                    "candidate": c,
+                    "votes": v,
+                    "source": "src",
+                    "location": None,
+                }
                 for c, v in votes.items()
-            ]  # fmt: skip
+            ]
     from saylau.exports.collect import derive_published
 
     derive_published(tables)
