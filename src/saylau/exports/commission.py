@@ -216,13 +216,21 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[str, list[tuple[int
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError([Problem(path.name, None, None, "I.015", {"detail": str(exc)})]) from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return path.name, [(line, list(cells)) for line, cells in enumerate(reader, start=1)]
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV: of comma, semicolon (Excel in Russian or Kazakh) and tab, the
+    one a line of the first rows holds most of (a title row above the header has few)."""
+    lines = text.splitlines()[:HEADER_SEARCH]
+    best, most = ",", 0
+    for candidate in (",", ";", "\t"):
+        count = max((line.count(candidate) for line in lines), default=0)
+        if count > most:
+            best, most = candidate, count
+    return best
 
 
 def read_mapping(path: Path | None, columns: Iterable[str]) -> dict[str, str]:
