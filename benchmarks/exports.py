@@ -53,7 +53,8 @@ def main() -> None:
     data = read()
     print(f"synthetic election: {args.okrugs} okrugs, {args.okrugs * args.stations} stations")
     print(f"baseline (collect the tables): {baseline:.0f} ms")
-    print(f"{'format':12} {'write ms':>9} {'x':>6} {'read ms':>8} {'x':>6} {'import ms':>10} {'x':>6}")
+    columns = ("write ms", 9), ("x", 6), ("read ms", 8), ("x", 6), ("import ms", 10), ("x", 6)
+    print(f"{'format':12} " + " ".join(f"{name:>{width}}" for name, width in columns))
     for fmt in FORMATS:
         path = folder / f"out.{fmt}" if fmt in ("cdf", "xlsx") else folder / f"out-{fmt}"
         write = timed(lambda fmt=fmt, path=path: write_export(data, fmt, path), args.repeat)

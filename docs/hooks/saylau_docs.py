@@ -42,7 +42,7 @@ def _commands() -> str:
         lines.append("")
         help_text = (command.help or "").strip()
         if help_text:
-            lines += [help_text.replace("\b\n", ""), ""]
+            lines.extend([help_text.replace("\b\n", ""), ""])
         arguments = [p for p in command.params if isinstance(p, click.Argument)]
         options = [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
         usage = " ".join(
@@ -50,24 +50,26 @@ def _commands() -> str:
             + [f"{p.name.upper()}{'...' if p.nargs == -1 else ''}" for p in arguments]
             + (["[OPTIONS]"] if options else [])
         )
-        lines += ["```", usage, "```", ""]
+        lines.extend(["```", usage, "```", ""])
         if arguments:
-            lines += ["| argument | meaning |", "| --- | --- |"]
+            lines.extend(["| argument | meaning |", "| --- | --- |"])
             for p in arguments:
                 lines.append(f"| `{p.name.upper()}` | {_cell(getattr(p, 'help', None) or '')} |")
             lines.append("")
         if options:
-            lines += ["| option | meaning | default |", "| --- | --- | --- |"]
+            lines.extend(["| option | meaning | default |", "| --- | --- | --- |"])
             for p in options:
                 names = ", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts])
                 if isinstance(p.type, click.Choice):
                     names += " " + "\\|".join(f"`{c}`" for c in p.type.choices)
                 default = p.default
-                shown = "" if default in (None, (), []) or p.is_flag and default is False else f"`{default}`"
+                empty = default in (None, (), []) or (p.is_flag and default is False)
+                shown = "" if empty else f"`{default}`"
                 if p.required:
                     shown = "required"
                 lines.append(f"| {names} | {_cell(p.help or '')} | {shown} |")
             lines.append("")
+
     walk(root, [])
     return "\n".join(lines)
 
@@ -95,9 +97,8 @@ def _tables() -> str:
         for column in spec.columns:
             allowed = f" One of {', '.join(f'`{e}`' for e in column.enum)}." if column.enum else ""
             required = " Required." if column.required else ""
-            lines.append(
-                f"| `{column.name}` | {column.type.value} | {_cell(column.description)}{allowed}{required} |"
-            )
+            meaning = _cell(column.description) + allowed + required
+            lines.append(f"| `{column.name}` | {column.type.value} | {meaning} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -132,7 +133,7 @@ GENERATED = {
 }
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:  # noqa: ANN401
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Fill the generated parts; show links to the source tree as paths."""
     for marker, make in GENERATED.items():
         if marker in markdown:
@@ -151,4 +152,5 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str: 
         path = os.path.relpath(resolved, root).replace(os.sep, "/")
         label = text.strip("`")
         return f"{label} (`{path}` in the source tree)" if label != path else f"`{path}`" + anchor
+
     return LINK.sub(outside, markdown)

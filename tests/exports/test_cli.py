@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from saylau.cli import app
 from saylau.service import Saylau
+from web.demo import load_demo
 
 from .conftest import empty
 
@@ -71,7 +72,9 @@ def test_import_of_an_export_and_of_a_commission_table(source, tmp_path):
     target = empty(f"sqlite:///{tmp_path / 'target.db'}")
     target.engine.dispose()
     url = f"sqlite:///{tmp_path / 'target.db'}"
-    result = invoke("import", "--format", "datapackage", str(package), "--db", url, "--as", "observer-1")
+    result = invoke(
+        "import", "--format", "datapackage", str(package), "--db", url, "--as", "observer-1"
+    )
     assert result.exit_code == 0, result.output
     assert "every-rule-2025" in result.stdout and "protocols: 9" in result.stdout
     again = invoke("import", "--format", "datapackage", str(package), "--db", url)
@@ -80,14 +83,13 @@ def test_import_of_an_export_and_of_a_commission_table(source, tmp_path):
     # a commission's table for the demo election (set up, no protocol yet)
     table = tmp_path / "pec.csv"
     table.write_text(
-        "Учаске №;Тізімдегі сайлаушылар саны;Алынған бюллетеньдер;Сайлаушыларға берілген бюллетеньдер;"
-        "Жойылған бюллетеньдер;Жәшіктердегі бюллетеньдер;Жарамсыз бюллетеньдер;Барлығына қарсы;"
+        "Учаске №;Тізімдегі сайлаушылар саны;Алынған бюллетеньдер;"
+        "Сайлаушыларға берілген бюллетеньдер;Жойылған бюллетеньдер;"
+        "Жәшіктердегі бюллетеньдер;Жарамсыз бюллетеньдер;Барлығына қарсы;"
         "Ахметов;demo-c02;demo-c03\n105;710;730;566;164;566;5;52;;;\n"
         "101;1650;1700;1190;510;1188;14;31;602;408;133\n",
         "utf-8",
     )
-    from web.demo import load_demo
-
     demo = Saylau.open(url)
     load_demo(demo, stations=())
     demo.engine.dispose()
@@ -103,5 +105,12 @@ def test_import_of_an_export_and_of_a_commission_table(source, tmp_path):
 
 
 def test_import_needs_an_election_for_commission_tables(tmp_path):
-    result = invoke("import", "--format", "okrug-results", str(tmp_path / "x.csv"), "--db", str(tmp_path / "d.db"))
+    result = invoke(
+        "import",
+        "--format",
+        "okrug-results",
+        str(tmp_path / "x.csv"),
+        "--db",
+        str(tmp_path / "d.db"),
+    )
     assert result.exit_code == 2 and "--election" in result.stderr

@@ -109,7 +109,9 @@ def test_a_russian_table_with_a_title_and_a_total_row(demo, tmp_path):
     with demo.session() as session:
         versions = protocols.versions(session, ELECTION, "demo-ps-101")
         assert [v.ballots_in_boxes for v in versions] == [1188]
-        entry = session.scalars(select(ProtocolEntryRow).where(ProtocolEntryRow.station == "demo-ps-101")).one()
+        entry = session.scalars(
+            select(ProtocolEntryRow).where(ProtocolEntryRow.station == "demo-ps-101")
+        ).one()
         assert entry.operator == "tec-import"
         log = session.scalars(select(AuditRow).where(AuditRow.action == "protocol.import")).one()
         assert json.loads(log.payload)["rows"][0]["station"] == "demo-ps-101"
@@ -117,11 +119,16 @@ def test_a_russian_table_with_a_title_and_a_total_row(demo, tmp_path):
 
 def test_kazakh_headers_codes_and_a_mapping(demo, tmp_path):
     header = [*KK, "demo-c01", "Ж. Айгүл", "votes.demo-c03", "Ескерту"]
-    path = write_csv(tmp_path / "uchaske.csv", [header, [*station_row("demo-ps-101"), "қолмен тексерілді"]])
+    path = write_csv(
+        tmp_path / "uchaske.csv", [header, [*station_row("demo-ps-101"), "қолмен тексерілді"]]
+    )
     with pytest.raises(DatasetError) as error:
         with demo.transaction() as session:
             import_protocols(session, ACTOR, path, ELECTION)
-    assert {(p.column, p.rule) for p in error.value.problems} == {("Ж. Айгүл", "D.161"), ("Ескерту", "D.161")}
+    assert {(p.column, p.rule) for p in error.value.problems} == {
+        ("Ж. Айгүл", "D.161"),
+        ("Ескерту", "D.161"),
+    }
     mapping = read_mapping(None, ["Ж. Айгүл=votes.demo-c02", "Ескерту=ignore"])
     with demo.transaction() as session:
         result = import_protocols(session, ACTOR, path, ELECTION, mapping=mapping)
@@ -132,7 +139,21 @@ def test_an_excel_workbook_with_a_mapping_file(demo, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.title = "PEC results"
-    sheet.append(["station", "Voters", "Received", "Ballots issued", "Cancelled", "Ballots cast", "Invalid ballots", "Against all", "Akhmetov", "Zhumabayeva", "Seitov"])  # noqa: E501
+    sheet.append(
+        [
+            "station",
+            "Voters",
+            "Received",
+            "Ballots issued",
+            "Cancelled",
+            "Ballots cast",
+            "Invalid ballots",
+            "Against all",
+            "Akhmetov",
+            "Zhumabayeva",
+            "Seitov",
+        ]
+    )
     for station in ("demo-ps-101", "demo-ps-102"):
         row = station_row(station)
         row[0] = station
@@ -145,7 +166,11 @@ def test_an_excel_workbook_with_a_mapping_file(demo, tmp_path):
     )
     with demo.transaction() as session:
         result = import_protocols(
-            session, ACTOR, tmp_path / "pec.xlsx", ELECTION, mapping=read_mapping(tmp_path / "map.toml", [])
+            session,
+            ACTOR,
+            tmp_path / "pec.xlsx",
+            ELECTION,
+            mapping=read_mapping(tmp_path / "map.toml", []),
         )
     assert [r.unit for r in result.written] == ["demo-ps-101", "demo-ps-102"]
 
@@ -179,7 +204,11 @@ def test_every_bad_row_is_named_and_nothing_is_written(demo, tmp_path):
 def test_partial_writes_the_rows_that_pass(demo, tmp_path):
     path = write_csv(
         tmp_path / "some.csv",
-        [[*RU, *NAMES.values()], station_row("demo-ps-101", invalid=-3), station_row("demo-ps-102")],
+        [
+            [*RU, *NAMES.values()],
+            station_row("demo-ps-101", invalid=-3),
+            station_row("demo-ps-102"),
+        ],
     )
     with demo.transaction() as session:
         result = import_protocols(session, ACTOR, path, ELECTION, partial=True)
@@ -206,7 +235,9 @@ def test_double_entry_counts_an_import_as_one_entry(service, tmp_path):
         [first] = import_protocols(session, ACTOR, path, ELECTION).written
     assert first.status == "awaiting_second"
     with service.transaction() as session:
-        second = protocols.submit(session, Actor("op-2", Role.ADMIN), protocols.parse(PROTOCOLS["demo-ps-101"]))
+        second = protocols.submit(
+            session, Actor("op-2", Role.ADMIN), protocols.parse(PROTOCOLS["demo-ps-101"])
+        )
     assert second.status == "accepted"
 
 
@@ -218,12 +249,33 @@ def okrug_table(path: Path, *, c01: int = 983, winner: str = "Ахметов Е�
         path,
         [
             ["Итоги выборов акимов (синтетические данные)"],
-            ["Сельский округ", "Избирателей, включённых в списки", "Выдано бюллетеней избирателям",
-             "Бюллетеней в ящиках", "Недействительных бюллетеней", "Против всех", *NAMES.values(),
-             "Избран", "Всего участков", "Участков обработано"],
-            ["Жанаауыльский сельский округ (синтетический)", 2860, 2095, 2093, 23, 53, c01, 810, 224,
-             winner, 2, 2],
-        ],  # fmt: skip
+            [
+                "Сельский округ",
+                "Избирателей, включённых в списки",
+                "Выдано бюллетеней избирателям",
+                "Бюллетеней в ящиках",
+                "Недействительных бюллетеней",
+                "Против всех",
+                *NAMES.values(),
+                "Избран",
+                "Всего участков",
+                "Участков обработано",
+            ],
+            [
+                "Жанаауыльский сельский округ (синтетический)",
+                2860,
+                2095,
+                2093,
+                23,
+                53,
+                c01,
+                810,
+                224,
+                winner,
+                2,
+                2,
+            ],
+        ],
     )
 
 
@@ -238,7 +290,12 @@ def test_okrug_results_are_stored_as_published_and_compared(service, tmp_path):
     assert result.differences == []  # the published table agrees with the protocols
     with service.session() as session:
         row = session.scalars(select(PublishedResultRow)).one()
-        assert (row.level, row.unit, row.winner, row.ballots_in_boxes) == ("okrug", "demo-zhanaauyl", "demo-c01", 2093)
+        assert (row.level, row.unit, row.winner, row.ballots_in_boxes) == (
+            "okrug",
+            "demo-zhanaauyl",
+            "demo-c01",
+            2093,
+        )
         assert row.ballots_received is None  # not published: not made up
         assert row.count_status == "completed" and row.location == "okrugs.csv:3"
         assert session.get(SourceRow, row.source).title == "TEC decision No. 7 (synthetic)"
@@ -254,12 +311,17 @@ def test_a_published_okrug_result_that_differs_from_the_protocols(service, tmp_p
     # 1,000 for demo-c01 would break valid + invalid = ballots in the boxes (P.103) ...
     with pytest.raises(DatasetError) as error:
         with service.transaction() as session:
-            import_okrug_results(session, ACTOR, okrug_table(tmp_path / "a.csv", c01=1000), ELECTION)
+            import_okrug_results(
+                session, ACTOR, okrug_table(tmp_path / "a.csv", c01=1000), ELECTION
+            )
     assert [(p.line, p.rule) for p in error.value.problems] == [("3", "P.103")]
     # ... a consistent table that is not the protocols' sum is stored, and the difference said
     path = write_csv(
         tmp_path / "b.csv",
-        [["okrug", "ballots_in_boxes", "invalid", "against_all", *NAMES], ["demo-zhanaauyl", 2093, 23, 53, 973, 820, 224]],
+        [
+            ["okrug", "ballots_in_boxes", "invalid", "against_all", *NAMES],
+            ["demo-zhanaauyl", 2093, 23, 53, 973, 820, 224],
+        ],
     )
     with service.transaction() as session:
         result = import_okrug_results(session, ACTOR, path, ELECTION)
@@ -274,7 +336,11 @@ def test_okrug_results_with_a_candidate_not_on_the_ballot(service, tmp_path):
     before = counts(service)
     path = write_csv(
         tmp_path / "c.csv",
-        [["okrug", "demo-c01", "demo-c02", "demo-c04"], ["demo-zhanaauyl", 1, 2, 3], ["Nowhere", 1, 1, 1]],
+        [
+            ["okrug", "demo-c01", "demo-c02", "demo-c04"],
+            ["demo-zhanaauyl", 1, 2, 3],
+            ["Nowhere", 1, 1, 1],
+        ],
     )
     with pytest.raises(DatasetError) as error:
         with service.transaction() as session:
@@ -286,14 +352,21 @@ def test_okrug_results_with_a_candidate_not_on_the_ballot(service, tmp_path):
     ]
     assert counts(service) == before
     with service.session() as session:
-        assert session.scalar(select(func.count(SourceRow.code)).where(SourceRow.code.like("published-%"))) == 0
+        assert (
+            session.scalar(
+                select(func.count(SourceRow.code)).where(SourceRow.code.like("published-%"))
+            )
+            == 0
+        )
 
 
 def test_a_mapping_to_an_unknown_field(demo, tmp_path):
     path = write_csv(tmp_path / "x.csv", [[*RU, *NAMES.values()], station_row("demo-ps-101")])
     with pytest.raises(DatasetError) as error:
         with demo.transaction() as session:
-            import_protocols(session, ACTOR, path, ELECTION, mapping=read_mapping(None, ["Номер участка=number"]))
+            import_protocols(
+                session, ACTOR, path, ELECTION, mapping=read_mapping(None, ["Номер участка=number"])
+            )
     [problem] = error.value.problems
     assert (problem.column, problem.rule) == ("number", "D.159")
     with pytest.raises(DatasetError):

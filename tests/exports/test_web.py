@@ -71,7 +71,9 @@ def test_folder_formats_come_as_zip_archives(client):
     assert {"demo-2025/datapackage.json", "demo-2025/results.csv", "demo-2025/README.md"} <= names
     descriptor = json.loads(archive.read("demo-2025/datapackage.json"))
     assert descriptor["saylau"]["context"]["audit_head"]["seq"] > 0
-    parquet = zipfile.ZipFile(io.BytesIO(client.get("/downloads/kz-2021-rural-akim/parquet").content))
+    parquet = zipfile.ZipFile(
+        io.BytesIO(client.get("/downloads/kz-2021-rural-akim/parquet").content)
+    )
     assert "kz-2021-rural-akim/figures.parquet" in parquet.namelist()
 
 

@@ -90,7 +90,7 @@ def schema() -> dict[str, Any]:
 
 
 @cache
-def _validator() -> Any:  # noqa: ANN401 - a jsonschema validator
+def _validator() -> Any:
     """The reference validator (jsonschema, draft 4, with formats): it says what is wrong."""
     from jsonschema import Draft4Validator
 
@@ -98,7 +98,7 @@ def _validator() -> Any:  # noqa: ANN401 - a jsonschema validator
 
 
 @cache
-def _fast_validator() -> Any:  # noqa: ANN401 - a jsonschema_rs validator, or None
+def _fast_validator() -> Any:
     """The same schema compiled by jsonschema-rs: it answers valid or not in milliseconds
     (a national election's file takes seconds with jsonschema); a file it finds invalid is
     validated again by :func:`_validator`, whose errors are reported."""
@@ -138,7 +138,7 @@ def validate(document: Mapping[str, Any], *, limit: int = 50) -> list[Problem]:
     return _references(document)[:limit]
 
 
-def _leaves(error: Any) -> Iterator[Any]:  # noqa: ANN401 - jsonschema's ValidationError
+def _leaves(error: Any) -> Iterator[Any]:
     """The errors that say what is wrong: inside a ``oneOf`` of typed objects (GpUnit, Party,
     Contest ...), those of the branch whose ``@type`` the object has."""
     if error.validator in ("oneOf", "anyOf") and error.context:
