@@ -24,27 +24,26 @@ LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)#\s]+)(#[^)]*)?\)")
 
 
 def _commands() -> str:
-    import click
     import typer
 
     from saylau.cli import app
 
+    # Typer ships its own copy of Click, so commands are told apart by what they have.
     root = typer.main.get_command(app)
     lines: list[str] = []
 
-    def walk(command: click.Command, path: list[str]) -> None:
-        if isinstance(command, click.Group):
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):
             for name in sorted(command.commands):
                 walk(command.commands[name], [*path, name])
             return
         name = " ".join(path)
-        lines.append(f"## `saylau {name}`")
-        lines.append("")
+        lines.extend([f"## `saylau {name}`", ""])
         help_text = (command.help or "").strip()
         if help_text:
             lines.extend([help_text.replace("\b\n", ""), ""])
-        arguments = [p for p in command.params if isinstance(p, click.Argument)]
-        options = [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+        arguments = [p for p in command.params if p.param_type_name == "argument"]
+        options = [p for p in command.params if p.param_type_name == "option" and p.name != "help"]
         usage = " ".join(
             [f"saylau {name}"]
             + [f"{p.name.upper()}{'...' if p.nargs == -1 else ''}" for p in arguments]
@@ -60,18 +59,37 @@ def _commands() -> str:
             lines.extend(["| option | meaning | default |", "| --- | --- | --- |"])
             for p in options:
                 names = ", ".join(f"`{o}`" for o in [*p.opts, *p.secondary_opts])
-                if isinstance(p.type, click.Choice):
-                    names += " " + "\\|".join(f"`{c}`" for c in p.type.choices)
+                choices = _choices(p)
+                if choices:
+                    names += ": " + " \\| ".join(f"`{c}`" for c in choices)
                 default = p.default
-                empty = default in (None, (), []) or (p.is_flag and default is False)
-                shown = "" if empty else f"`{default}`"
-                if p.required:
-                    shown = "required"
+                empty = default in (None, (), []) or (
+                    getattr(p, "is_flag", False) and default is False
+                )
+                shown = "required" if p.required else "" if empty else f"`{_plain(default)}`"
                 lines.append(f"| {names} | {_cell(p.help or '')} | {shown} |")
             lines.append("")
 
     walk(root, [])
     return "\n".join(lines)
+
+
+def _choices(param: Any) -> list[str]:
+    """The allowed values of an option whose type is an enumeration."""
+    import enum
+
+    kind = getattr(param, "type", None)
+    if kind is not None and getattr(kind, "choices", None):
+        return [str(c) for c in kind.choices]
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(m.value) for m in annotation]
+    return []
+
+
+def _plain(value: object) -> str:
+    return str(getattr(value, "value", value))
 
 
 def _cell(text: str) -> str:
