@@ -5,8 +5,6 @@ they can never drift from it.
   Typer/Click application itself);
 * ``<!-- saylau:open-data-tables -->`` — the tables and columns of the exports
   (:mod:`saylau.exports.spec`);
-* ``<!-- saylau:rules -->`` — the rule catalogue of the law engine with references and
-  confidence (:mod:`saylau.law.catalogue`);
 * ``<!-- saylau:schema -->`` — the tables of the database (:mod:`saylau.store.schema`).
 
 Links from a page to files outside ``docs/`` (examples, bundled data) are shown as paths in
@@ -121,16 +119,6 @@ def _tables() -> str:
     return "\n".join(lines)
 
 
-def _rules() -> str:
-    from saylau.law import catalogue
-
-    columns = catalogue.ROW_COLUMNS
-    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-    for row in catalogue.catalogue_rows("en", None):
-        lines.append("| " + " | ".join(_cell(str(getattr(row, c))) for c in columns) + " |")
-    return "\n".join(lines)
-
-
 def _schema() -> str:
     from saylau.store.schema import Base
 
@@ -146,7 +134,6 @@ def _schema() -> str:
 GENERATED = {
     "<!-- saylau:commands -->": _commands,
     "<!-- saylau:open-data-tables -->": _tables,
-    "<!-- saylau:rules -->": _rules,
     "<!-- saylau:schema -->": _schema,
 }
 

@@ -55,7 +55,8 @@ def to_text(column: ColumnSpec, value: Value) -> str:
 def datetime_text(value: dt.datetime) -> str:
     """A moment in UTC, ISO 8601 to the second with ``Z`` (``2025-07-20T15:04:05Z``)."""
     aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat pads the year to four digits (strftime does not before year 1000)
+    return aware.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def native(column: ColumnSpec, value: Value) -> object:

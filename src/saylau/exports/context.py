@@ -51,7 +51,8 @@ class ExportContext:
 def utc_text(moment: dt.datetime) -> str:
     """A moment as ISO 8601 in UTC with a ``Z`` (seconds precision)."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat pads the year to four digits (strftime does not before year 1000)
+    return aware.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _audit_head(session: Session) -> dict[str, Any] | None:
