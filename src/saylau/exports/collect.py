@@ -28,7 +28,7 @@ from saylau.administration.errors import AdminError
 from saylau.exports.context import ExportContext, export_context
 from saylau.exports.model import Omission, OpenElection, Row, normalise, sort_rows
 from saylau.exports.spec import BY_NAME
-from saylau.i18n import t
+from saylau.i18n import LANGS, t
 from saylau.store.datasets import unscaled
 from saylau.store.schema import (
     AuditRow,
@@ -592,8 +592,9 @@ def _sources(session: Session, tables: dict[str, list[Row]]) -> None:
 # --- derived tables -------------------------------------------------------------------------
 
 
-def _unit_names(tables: dict[str, list[Row]]) -> dict[tuple[str, str], str]:
-    names = {("republic", REPUBLIC): t("od.republic", "en")}
+def _unit_names(tables: dict[str, list[Row]]) -> dict[tuple[str, str], dict[str, str]]:
+    """(level, code) -> the unit's names as the ``name_kk``, ``name_ru``, ``name_en`` columns."""
+    names = {("republic", REPUBLIC): {f"name_{lang}": t("od.republic", lang) for lang in LANGS}}
     for level, table in (
         ("region", "regions"),
         ("district", "districts"),
@@ -601,7 +602,9 @@ def _unit_names(tables: dict[str, list[Row]]) -> dict[tuple[str, str], str]:
         ("station", "stations"),
     ):
         for row in tables[table]:
-            names[(level, str(row["code"]))] = str(row["name_en"])
+            names[(level, str(row["code"]))] = {
+                f"name_{lang}": str(row[f"name_{lang}"]) for lang in LANGS
+            }
     return names
 
 
@@ -620,7 +623,7 @@ def _derived_from_protocols(session: Session, election: str, tables: dict[str, l
                 {
                     "level": level.value,
                     "unit": item.unit,
-                    "name_en": names.get((level.value, item.unit)),
+                    **names.get((level.value, item.unit), {}),
                     "basis": "protocols",
                     "stations_total": item.stations_expected,
                     "stations_reported": item.stations_reported,
@@ -761,7 +764,7 @@ def derive_published(tables: dict[str, list[Row]]) -> None:
             {
                 "level": r["level"],
                 "unit": r["unit"],
-                "name_en": names.get(key),
+                **names.get(key, {}),
                 "basis": "published",
                 "stations_total": r["stations_total"],
                 "stations_reported": r["stations_reported"],

@@ -470,6 +470,8 @@ TOTALS = TableSpec(
     (
         ColumnSpec("level", S, "Level of the unit.", True, LEVELS),
         ColumnSpec("unit", C, "Code of the unit.", True),
+        ColumnSpec("name_kk", S, "Name of the unit in Kazakh."),
+        ColumnSpec("name_ru", S, "Name of the unit in Russian."),
         ColumnSpec("name_en", S, "Name of the unit in English."),
         ColumnSpec("basis", S, "protocols or published.", True, ("protocols", "published")),
         ColumnSpec("stations_total", N, "Stations of the unit."),
