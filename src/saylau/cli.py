@@ -263,14 +263,64 @@ def _report_problems(error: reader.DatasetError, lang: str) -> None:
         typer.echo("  " + problem.render(lang), err=True)
 
 
+class ImportFormatOption(StrEnum):
+    """What ``saylau import`` reads."""
+
+    dataset = "dataset"
+    cdf = "cdf"
+    datapackage = "datapackage"
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+    protocols = "protocols"
+    okrug_results = "okrug-results"
+
+
 @app.command("import")
 def import_(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="CSV or JSON files, a folder, or a datapackage.json, in the bundled format."
+            help="CSV or JSON files, a folder, or a datapackage.json, in the bundled format; "
+            "or one file or folder of the --format given."
         ),
     ],
+    fmt: Annotated[
+        ImportFormatOption,
+        typer.Option(
+            "--format",
+            "-f",
+            help="dataset (the bundled format); an election exported by saylau (cdf, "
+            "datapackage, csv, parquet, xlsx); a commission's station protocols or okrug "
+            "results (protocols, okrug-results: CSV or Excel, needs --election).",
+        ),
+    ] = ImportFormatOption.dataset,
+    election: Annotated[
+        str | None,
+        typer.Option(
+            help="The election (protocols, okrug-results; cdf: a code for a file without one)."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--map", help="Mapping of the file's headers to fields (.toml, .json, .csv)."),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", help="HEADER=FIELD for a header saylau does not know (repeat)."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of an Excel file (default: the first).")
+    ] = None,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Write the rows that pass; report the others.")
+    ] = False,
+    source_title: Annotated[
+        str | None, typer.Option(help="Title of the published source (okrug-results).")
+    ] = None,
+    source_url: Annotated[
+        str | None, typer.Option(help="Where the source is published (okrug-results).")
+    ] = None,
     resource: Annotated[
         str | None,
         typer.Option(help="Resource of a single CSV whose name is not the resource name."),
@@ -278,13 +328,31 @@ def import_(
     dataset: Annotated[
         str, typer.Option(help="Name under which the figures are stored.")
     ] = "imported",
-    actor: Annotated[str, typer.Option(help="Who imports (recorded in the audit log).")] = (
-        os.environ.get("USER", "cli")
-    ),
+    actor: Annotated[
+        str, typer.Option("--actor", "--as", help="Who imports (recorded in the audit log).")
+    ] = (os.environ.get("USER", "cli")),
     lang: LangOpt = _default_lang(),  # noqa: B008
     location: DbOpt = None,
 ) -> None:
-    """Import dataset files; any rejected row rejects the whole import, which writes nothing."""
+    """Import files; any rejected row rejects the whole import, which writes nothing."""
+    if fmt is not ImportFormatOption.dataset:
+        from saylau.exports.cli import run_import
+
+        run_import(
+            paths,
+            fmt.value,
+            actor=actor,
+            lang=lang.value,
+            location=location,
+            election=election,
+            mapping=mapping,
+            columns=column or [],
+            sheet=sheet,
+            partial=partial,
+            source_title=source_title,
+            source_url=source_url,
+        )
+        return
     service = _open(location)
     try:
         result = service.import_files(paths, actor=actor, dataset=dataset, resource=resource)
@@ -600,6 +668,7 @@ COMMAND_MODULES = (
     "saylau.policy.cli",
     "saylau.publication.cli",
     "saylau.verify.cli",
+    "saylau.exports.cli",
 )
 
 

@@ -23,6 +23,7 @@ from saylau.store.schema import CandidateRow, ContestRow, NominationDecisionRow
 
 REGISTERED = "registered"
 REFUSED = "refused"
+IMPORTED_FACTS = "{}"  # the facts of a decision imported from an export (not carried)
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,10 @@ def redecide(
         raise AdminError("N.004", "reason")
     previous = latest_decision(session, candidate)
     assert previous is not None
+    if previous.facts == IMPORTED_FACTS:
+        # Imported from an export of another database: the facts behind the decision are not
+        # part of any export, so there is nothing to correct.
+        raise AdminError("D.002", "candidate", value=candidate)
     facts = _facts_from_json(candidate, previous.facts)
     allowed = set(NominationFacts.__dataclass_fields__) - {"candidate", "voters_in_okrug"}
     unknown = sorted(set(corrections) - allowed)

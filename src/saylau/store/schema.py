@@ -466,3 +466,47 @@ class SignInAttemptRow(Base):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+# --- Results as published by commissions and other sources (open data imports) -------------
+
+
+class PublishedResultRow(Base):
+    """A unit's result as a source published it (a CDF file, a commission's okrug table),
+    kept exactly as published beside the protocols; counts the source does not give are
+    NULL. Never used to decide an outcome: saylau decides from protocols."""
+
+    __tablename__ = "published_result"
+    __table_args__ = (UniqueConstraint("election", "level", "unit", "source"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str] = mapped_column(CODE)
+    contest: Mapped[str | None] = mapped_column(ForeignKey("contest.code"))
+    voters_on_list: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_received: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_issued: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_cancelled: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_in_boxes: Mapped[int | None] = mapped_column(BigInteger)
+    invalid: Mapped[int | None] = mapped_column(BigInteger)
+    against_all: Mapped[int | None] = mapped_column(BigInteger)
+    stations_reported: Mapped[int | None] = mapped_column(Integer)
+    stations_total: Mapped[int | None] = mapped_column(Integer)
+    count_status: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    winner: Mapped[str | None] = mapped_column(ForeignKey("candidate.code"))
+    certified_sha256: Mapped[str | None] = mapped_column(String(64))
+    certified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    certified_by: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    location: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishedVoteRow(Base):
+    """A candidate's votes in a published result."""
+
+    __tablename__ = "published_vote"
+    result: Mapped[int] = mapped_column(ForeignKey("published_result.id"), primary_key=True)
+    candidate: Mapped[str] = mapped_column(ForeignKey("candidate.code"), primary_key=True)
+    votes: Mapped[int] = mapped_column(BigInteger)
+    location: Mapped[str | None] = mapped_column(Text)

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saylau import __version__ as _version
+from saylau.exports import web as downloads
 from saylau.i18n import t
 from saylau.service import Saylau
 from saylau.web import elections
@@ -199,6 +200,8 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(elections.pages.router)
     app.include_router(record_pages.pages.router)
+    app.include_router(downloads.downloads.router)
+    app.include_router(downloads.files)
     if workspace:
         app.include_router(workspace_router)
         install_workspace(app)
