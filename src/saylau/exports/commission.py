@@ -638,7 +638,7 @@ def import_protocols(
     if outcome.written:
         entry = audit.record(
             session,
-            actor=actor.name,
+            actor=actor,
             action="protocol.import",
             entity="election",
             entity_id=election,
@@ -936,7 +936,7 @@ def import_okrug_results(
         session.flush()
         entry = audit.record(
             session,
-            actor=actor.name,
+            actor=actor,
             action="results.import",
             entity="election",
             entity_id=election,

@@ -325,7 +325,7 @@ class _Loader:
             self.session.flush()
             audit.record(
                 self.session,
-                actor=self.actor.name,
+                actor=self.actor,
                 action="election.import",
                 entity="election",
                 entity_id=code,
@@ -397,7 +397,7 @@ class _Loader:
             s.flush()
             audit.record(
                 s,
-                actor=self.actor.name,
+                actor=self.actor,
                 action="nomination.import",
                 entity="candidate",
                 entity_id=str(row["code"]),
@@ -565,7 +565,7 @@ class _Loader:
             self.session.flush()
             audit.record(
                 self.session,
-                actor=self.actor.name,
+                actor=self.actor,
                 action="result.certify.import",
                 entity="contest",
                 entity_id=str(row["contest"]),
@@ -643,7 +643,7 @@ class _Loader:
         if self.data.rows("figures") or self.data.rows("published_results"):
             audit.record(
                 s,
-                actor=self.actor.name,
+                actor=self.actor,
                 action="results.import",
                 entity="election",
                 entity_id=code,
@@ -725,7 +725,7 @@ def load(
     loader.stop()
     entry = audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="election.import.done",
         entity="election",
         entity_id=data.election,
