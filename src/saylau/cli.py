@@ -471,6 +471,7 @@ COMMAND_MODULES = (
     "saylau.analytics.cli",
     "saylau.forensics.cli",
     "saylau.policy.cli",
+    "saylau.reports.cli",
 )
 
 

@@ -1002,47 +1002,34 @@ def certify_command(
     election: Annotated[str, typer.Argument(help="The election.")],
     okrug: Annotated[str, typer.Argument(help="The okrug.")],
     output: Annotated[
-        Path | None, typer.Option(help="Write the printable final protocol (HTML) here.")
+        Path | None,
+        typer.Option(help="Write the final protocol here: PDF for .pdf, else printable HTML."),
+    ] = None,
+    members: Annotated[
+        Path | None,
+        typer.Option(help="CSV of the commission's members (role,name) for the signature rows."),
     ] = None,
     lang: LangOpt = "kk",
     actor: ActorOpt = DEFAULT_ACTOR,
     location: DbOpt = None,
 ) -> None:
-    """Certify an okrug's result and print its final protocol with the SHA-256 fingerprint."""
+    """Certify an okrug's result and write its final protocol with the SHA-256 fingerprint."""
     from saylau.administration import results
-    from saylau.administration.lawctx import election_row
-    from saylau.law.winner import summary
     from saylau.reports import final_protocol
 
     lang = _lang(lang)
+    signers = _members(members, lang)
 
-    def action(service: Saylau) -> tuple[str, str]:
+    def action(service: Saylau) -> tuple[str, final_protocol.ProtocolDocument]:
         with service.transaction() as session:
             row = results.certify(session, cli_actor(actor), election, okrug)
-            result = results.okrug_result(session, election, okrug)
-            assert result.outcome is not None
-            erow = election_row(session, election)
-            names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-            labels = results.candidate_labels(session, election, result.candidates, lang)
-            html = final_protocol.render(
-                record_json=row.record,
-                sha256=row.sha256,
-                certified_by=row.certified_by,
-                certified_at=row.certified_at,
-                election_name=names[lang],
-                synthetic=erow.synthetic,
-                outcome_text=results.with_names(summary(result.outcome, lang), labels),
-                trace=[
-                    results.with_names(step.line(lang), labels) for step in result.outcome.trace
-                ],
-                parties=results.party_short_names(session, erow.date, lang),
-                lang=lang,
-            )
-            return row.sha256, html
+            session.flush()
+            doc = final_protocol.document(session, election, okrug, lang, members=signers)
+            return row.sha256, doc
 
-    digest, html = run(location, lang, action)
+    digest, doc = run(location, lang, action)
     if output is not None:
-        output.write_text(html, encoding="utf-8")
+        final_protocol.write(doc, output)
     typer.echo(
         t(
             "admin.certify.done",
@@ -1052,6 +1039,22 @@ def certify_command(
             output=str(output) if output else "-",
         )
     )
+
+
+def _members(path: Path | None, lang: str) -> list[object]:
+    """The members file of ``--members`` (exit 2 naming the line and the rule)."""
+    from saylau.reports import final_protocol
+
+    if path is None:
+        return []
+    try:
+        return list(final_protocol.read_members(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        typer.echo(f"{path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    except final_protocol.ProtocolError as exc:
+        typer.echo(f"{exc.code}: {exc.message(lang)}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def register_law(app: typer.Typer) -> None:

@@ -17,17 +17,15 @@ form, checked on every POST together with the Origin header; a limit on failed s
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
-from base64 import b64encode
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -35,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from saylau.administration import protocols, recall, results
 from saylau.administration.access import ALLOWED, Permission, ancestry, covers, require
 from saylau.administration.errors import AdminError
-from saylau.administration.lawctx import election_row, law_for
+from saylau.administration.lawctx import law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
 from saylau.domain import Protocol
@@ -56,7 +54,7 @@ from saylau.tabulate.aggregate import Level
 from saylau.web import election_data
 from saylau.web.election_data import ElectionInfo, Geography
 from saylau.web.elections import with_names
-from saylau.web.live import ALMATY, almaty_text, utc
+from saylau.web.live import ALMATY, almaty_text
 from saylau.web.pages import Context, PageContext, finish, render_html
 
 router = APIRouter(prefix="/workspace", include_in_schema=False)
@@ -1171,9 +1169,6 @@ async def okrug_recall(request: Request, desk: DeskDep, election: str, okrug: st
     return await _okrug_action(request, desk, election, okrug, act, "recall")
 
 
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-
-
 @router.get("/{election}/okrug/{okrug}/final-protocol")
 def okrug_final_protocol(
     desk: DeskDep,
@@ -1181,48 +1176,30 @@ def okrug_final_protocol(
     okrug: str,
     doc: Annotated[str, Query(pattern="^(kk|ru|en)$")] = "kk",
 ) -> Response:
-    """The printable final protocol of a certified okrug in kk, ru or en
-    (``reports.final_protocol``, as ``saylau certify --output`` prints it)."""
+    """The final protocol of a certified okrug as a PDF to print and sign, in kk, ru or en
+    (``reports.final_protocol``, as ``saylau certify --output F.pdf`` writes it)."""
     ctx = desk.ctx
     with ctx.service.session() as session:
         try:
             require(session, desk.actor, Permission.READ_AUDIT, okrug)
-            cert = results.certification(session, election, okrug)
-            if cert is None:
-                return _refused(desk, ctx.t("web.ws.not_certified"), 404)
-            result = results.okrug_result(session, election, okrug)
+            document = final_protocol.document(session, election, okrug, doc)
+        except final_protocol.ProtocolError as exc:
+            status = 404 if exc.code == "T.050" else 409
+            return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", status)
         except AdminError as exc:
-            return _refused(desk, exc.message(ctx.lang))
-        if (
-            result.outcome is None
-            or results.fingerprint(results.result_record(session, result)) != cert.sha256
-        ):
-            return _refused(desk, ctx.t("web.ws.cert_stale"), 409)
-        erow = election_row(session, election)
-        names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-        labels = results.candidate_labels(session, election, result.candidates, doc)
-        html = final_protocol.render(
-            record_json=cert.record,
-            sha256=cert.sha256,
-            certified_by=cert.certified_by,
-            certified_at=utc(cert.certified_at),
-            election_name=names[doc],
-            synthetic=erow.synthetic,
-            outcome_text=with_names(summary(result.outcome, doc), labels),
-            trace=[with_names(step.line(doc), labels) for step in result.outcome.trace],
-            parties=results.party_short_names(session, erow.date, doc),
-            lang=doc,
-        )
-    hashes = " ".join(
-        "'sha256-" + b64encode(hashlib.sha256(m.encode("utf-8")).digest()).decode() + "'"
-        for m in _STYLE.findall(html)
+            return _refused(
+                desk, exc.message(ctx.lang), _status(exc) if _status(exc) == 403 else 404
+            )
+    pdf = final_protocol.render_pdf(document)
+    name = f"final-protocol-{election}-{okrug}-{doc}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        },
     )
-    response = HTMLResponse(html)
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
-    return response
 
 
 # --- the audit trail of the territory ----------------------------------------------------------
