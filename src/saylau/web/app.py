@@ -15,12 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette_compress import CompressMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saylau import __version__ as _version
 from saylau.i18n import t
 from saylau.service import Saylau
-from saylau.web import elections
+from saylau.web import elections, seo
 from saylau.web.live import LIVE_SECONDS
 from saylau.web.models import ErrorPage, ParameterProblem
 from saylau.web.pages import (
@@ -178,6 +179,7 @@ def create_app(
     app.state.results_memo = elections.ResultsMemo()
     app.include_router(pages.router)
     app.include_router(elections.pages.router)
+    app.include_router(seo.router)
     if workspace:
         app.include_router(workspace_router)
         install_workspace(app)
@@ -199,5 +201,8 @@ def create_app(
         lang, _ = negotiate_lang(request)
         return _error_response(request, 422, None, _problems(error, lang))
 
+    # Pages, JSON and CSV are compressed (zstd, brotli or gzip, as the client accepts);
+    # ReadOnly stays outermost so that a refused method is never compressed or cached.
+    app.add_middleware(CompressMiddleware, minimum_size=500)
     app.add_middleware(ReadOnly)
     return app

@@ -44,6 +44,7 @@ TEMPLATES = HERE / "templates"
 LANG_COOKIE = "saylau_lang"
 COOKIE_AGE = 365 * 24 * 3600
 Format = Literal["html", "json", "csv"]
+OG_LOCALE = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
 # Navigation of the public site; other layers may append (key, path) entries.
 NAV: list[tuple[str, str]] = [
@@ -173,6 +174,10 @@ class PageContext:
             csv_url=(twin_path(self.path, ".csv") + query) if has_csv else None,
         )
 
+    def absolute(self, path: str) -> str:
+        """``path`` as an absolute URL on this site (canonical links, Open Graph, sitemap)."""
+        return str(self.request.base_url).rstrip("/") + path
+
     def alternates(self) -> dict[str, str]:
         """This page in each language (the language switch)."""
         query = self.query()
@@ -252,12 +257,35 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     return env
 
 
 ENV = _environment()
 _VARY = "Accept, Accept-Language, Cookie"
+# Public pages that are not live may be kept by browsers and proxies this long (seconds);
+# they revalidate with their ETag afterwards (304 without a body while nothing changed).
+PUBLIC_MAX_AGE = 300
+
+
+def _build_digest() -> str:
+    """What the code that renders pages looks like: templates, static files, catalogues and
+    the package version. Part of every ETag, so a new release never answers 304 to a page
+    rendered by the old one."""
+    from saylau import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    roots = (TEMPLATES, STATIC, HERE.parent / "i18n" / "locales", HERE.parent / "reports")
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".css", ".js", ".json", ".po", ".typ"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+BUILD = _build_digest()
 
 
 def finish(response: Response, ctx: PageContext) -> Response:
@@ -274,6 +302,7 @@ def render_html(
 ) -> HTMLResponse:
     """Render ``template`` with the common context (translation, formatting, navigation)."""
     page = ENV.get_template(template)
+    version = getattr(ctx.request.state, "data_version", None)
     text = page.render(
         _=ctx.t,
         ctx=ctx,
@@ -281,6 +310,9 @@ def render_html(
         langs=LANGS,
         nav=NAV,
         alternates=ctx.alternates(),
+        live_etag=twin_etag(ctx, version) if version else "",
+        canonical=ctx.absolute(ctx.path + ctx.query(lang=ctx.lang)),
+        og_locale=OG_LOCALE[ctx.lang],
         **values,
     )
     return HTMLResponse(text, status_code=status)
@@ -366,16 +398,42 @@ class PageCache:
                 self._items.popitem(last=False)
 
 
+def _etag(path: str, params: list[tuple[str, str]], fmt: str, lang: str, version: str) -> str:
+    target = BUILD + path + "?" + "&".join(sorted(f"{k}={v}" for k, v in params))
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
+    return f'"{version}-{fmt}-{lang}-{digest}"'
+
+
 def etag_for(ctx: PageContext, fmt: Format, version: str) -> str:
     """The ETag of this page in ``fmt`` and the page language when the data are at ``version``."""
     request = ctx.request
-    target = (
-        request.url.path
-        + "?"
-        + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
-    )
-    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
-    return f'"{version}-{fmt}-{ctx.lang}-{digest}"'
+    return _etag(request.url.path, list(request.query_params.multi_items()), fmt, ctx.lang, version)
+
+
+def twin_etag(ctx: PageContext, version: str) -> str:
+    """The ETag the page's JSON twin has in the same state, as ``static/live.js`` asks for it
+    (the twin's URL with ``lang``), so the script's first poll can already be a 304."""
+    params = [
+        (k, v) for k, v in ctx.request.query_params.multi_items() if k not in ("lang", "format")
+    ]
+    tag = _etag(twin_path(ctx.path, ".json"), [*params, ("lang", ctx.lang)], "json", ctx.lang, version)
+    return "W/" + tag
+
+
+def site_version(ctx: PageContext) -> str:
+    """The state of everything the public pages of the published figures show: the audit
+    log's last entry (elections, protocols, certifications) and the datasets loaded."""
+    from sqlalchemy import func, select
+
+    from saylau.store.schema import AuditRow, DatasetLoadRow
+
+    with ctx.service.session() as session:
+        seq = session.scalar(select(func.max(AuditRow.seq))) or 0
+        loads = session.execute(
+            select(func.count(), func.max(DatasetLoadRow.loaded_at))
+        ).one()
+    stamp = loads[1].strftime("%Y%m%d%H%M%S%f") if loads[1] is not None else "0"
+    return f"{seq}.{loads[0]}.{stamp}"
 
 
 def matches(header: str | None, tag: str) -> bool:
@@ -390,10 +448,15 @@ def matches(header: str | None, tag: str) -> bool:
 
 
 def conditional(
-    ctx: PageContext, fmt: Format, version: str, make: Callable[[], Response]
+    ctx: PageContext,
+    fmt: Format,
+    version: str,
+    make: Callable[[], Response],
+    cache_control: str = "no-cache",
 ) -> Response:
     """Answer 304 when the visitor's copy is current, else the page (from the cache if it was
-    rendered for this state already), with its ETag; caches must revalidate every time."""
+    rendered for this state already), with its ETag and ``cache_control`` (live pages:
+    caches must revalidate every time)."""
     tag = etag_for(ctx, fmt, version)
     ctx.request.state.data_version = version
     if matches(ctx.request.headers.get("if-none-match"), tag):
@@ -420,8 +483,9 @@ def conditional(
             response = Response(
                 stored.body, status_code=stored.status, headers=dict(stored.headers)
             )
-    response.headers["ETag"] = tag
-    response.headers["Cache-Control"] = "no-cache"
+    # Weak: the same page is sent gzip-, brotli- or zstd-encoded, so the bytes differ.
+    response.headers["ETag"] = "W/" + tag
+    response.headers["Cache-Control"] = cache_control
     return finish(response, ctx)
 
 
@@ -473,7 +537,13 @@ class PageRouter:
                     if kind == "html" and fmt == "html" and wants_json(ctx.request):
                         fmt = "json"
                     if version is None:
-                        return respond(build(**kwargs), ctx, fmt)
+                        return conditional(
+                            ctx,
+                            fmt,
+                            site_version(ctx),
+                            lambda: _render(build(**kwargs), ctx, fmt),
+                            f"public, max-age={PUBLIC_MAX_AGE}",
+                        )
                     return conditional(
                         ctx, fmt, version(ctx), lambda: _render(build(**kwargs), ctx, fmt)
                     )

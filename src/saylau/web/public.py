@@ -818,31 +818,38 @@ def sources(ctx: Context) -> Page:
         sources=items,
         figures=figures,
     )
-    # The page shows a lighter table (the CSV and JSON have every column).
-    shown = ReportTable(
-        "figures-shown",
-        figure_table.title,
-        [
-            Col("id", ctx.t("web.col.id")),
-            Col("value", ctx.t("web.col.value"), "right"),
-            Col("unit", ctx.t("web.col.unit")),
-            Col("table", ctx.t("web.col.table")),
-            Col("row", ctx.t("web.col.row")),
-            Col("column", ctx.t("web.col.column")),
-        ],
-    )
+    # The page shows lighter tables, one per table of the source and closed until opened, so
+    # that a phone does not scroll through every figure (the CSV and JSON have every column).
+    groups: dict[str, ReportTable] = {}
     for f in figures:
-        shown.rows.append(
+        key = f.table or "-"
+        if key not in groups:
+            groups[key] = ReportTable(
+                f"figures-{key}",
+                ctx.t("web.figure.text") if key == "text" else t_table(ctx, key),
+                [
+                    Col("id", ctx.t("web.col.id")),
+                    Col("value", ctx.t("web.col.value"), "right"),
+                    Col("unit", ctx.t("web.col.unit")),
+                    Col("row", ctx.t("web.col.row")),
+                    Col("column", ctx.t("web.col.column")),
+                ],
+            )
+        groups[key].rows.append(
             [
                 Cell(f.id, f.id),
                 Cell(f.value, f.text, ref=f.id),
-                Cell(f.unit, f.unit),
-                Cell(f.table, f.table or ""),
+                Cell(f.unit, f.unit_name),
                 Cell(f.row, f.row or ""),
                 Cell(f.column, f.column or ""),
             ]
         )
-    return Page(model, "sources.html", tables, {"figure_table": shown})
+    return Page(model, "sources.html", tables, {"figure_groups": list(groups.values())})
+
+
+def t_table(ctx: PageContext, key: str) -> str:
+    """"Table 3" in the page language (a table of a source)."""
+    return ctx.t("people.sources.table", table=key)
 
 
 @pages.page("/figure/{id}", model=FigurePage, summary="Where one number comes from")

@@ -16,7 +16,8 @@
   var seconds = Math.max(1, parseInt(main.getAttribute("data-live-seconds"), 10) || 15);
   var url = main.getAttribute("data-live-url");
   url += (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang);
-  var etag = null;
+  // The twin's ETag in the state the page was rendered for: the first poll is already a 304.
+  var etag = main.getAttribute("data-live-etag") || null;
   var failures = 0;
   var timer = null;
   var busy = false;
