@@ -416,8 +416,8 @@ def twin_etag(ctx: PageContext, version: str) -> str:
     params = [
         (k, v) for k, v in ctx.request.query_params.multi_items() if k not in ("lang", "format")
     ]
-    tag = _etag(twin_path(ctx.path, ".json"), [*params, ("lang", ctx.lang)], "json", ctx.lang, version)
-    return "W/" + tag
+    path = twin_path(ctx.path, ".json")
+    return "W/" + _etag(path, [*params, ("lang", ctx.lang)], "json", ctx.lang, version)
 
 
 def site_version(ctx: PageContext) -> str:
