@@ -76,6 +76,7 @@ class CandidateOut(Model):
     share: float | None
     share_text: str
     elected: bool
+    href: str | None = Field(default=None, description="The candidate's page")
 
 
 class TraceStepOut(Model):

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from saylau.administration import recall, results
 from saylau.administration.results import OkrugResult, outcome_kind
 from saylau.i18n import fmt_percent, t
+from saylau.i18n.plural import tp
 from saylau.law.catalogue import rule
 from saylau.law.winner import Elected, LotsRequired, NoCandidates, RepeatElection, summary
 from saylau.reports.table import Cell, Col, ReportTable
@@ -249,8 +250,10 @@ class Night:
         times = [self.updates[s] for s in reported if s in self.updates]
         last = max(times) if times else None
         ctx = self.ctx
-        text = ctx.t(
-            "web.night.progress",
+        text = tp(
+            "people.night.progress",
+            ctx.lang,
+            len(codes),
             reported=ctx.int(len(reported)),
             expected=ctx.int(len(codes)),
             percent=_percent_text(ctx, len(reported), len(codes)),
@@ -695,20 +698,47 @@ def _outcome(night: Night, result: OkrugResult) -> OutcomeOut:
     if status == "no_data" or outcome is None:
         text = ctx.t("web.night.no_protocols")
     elif not result.totals.complete:
-        so_far = (
-            ctx.t(
-                "web.night.leads",
-                name=night.labels.get(outcome.candidate, outcome.candidate),
-                votes=ctx.int(outcome.votes),
-            )
-            if isinstance(outcome, Elected)
-            else night.names(summary(outcome, ctx.lang), result.candidates)
-        )
-        text = ctx.t(
-            "web.night.provisional_summary",
+        match outcome:
+            case Elected():
+                so_far = ctx.t(
+                    "people.outcome.leads",
+                    name=night.labels.get(outcome.candidate, outcome.candidate),
+                    votes=ctx.int(outcome.votes),
+                )
+            case LotsRequired():
+                so_far = ctx.t(
+                    "people.outcome.provisional_tie",
+                    tied=", ".join(night.labels.get(c, c) for c in outcome.tied),
+                    votes=ctx.int(outcome.votes),
+                )
+            case RepeatElection():
+                so_far = ctx.t(
+                    "people.outcome.provisional_repeat",
+                    reason=t(f"law.repeat_reason.{outcome.reason.value}", ctx.lang),
+                )
+            case _:
+                so_far = night.names(summary(outcome, ctx.lang), result.candidates)
+        text = tp(
+            "people.night.provisional",
+            ctx.lang,
+            result.totals.stations_expected,
             summary=so_far,
             reported=ctx.int(result.totals.stations_reported),
             expected=ctx.int(result.totals.stations_expected),
+        )
+    elif isinstance(outcome, Elected):
+        row = night.candidates.get(outcome.candidate)
+        sex = row.sex if row is not None and row.sex in ("male", "female") else "unknown"
+        if status != "certified":
+            key = "people.outcome.wins"
+        elif outcome.lot_draw is not None:
+            key = f"people.outcome.elected_by_lot.{sex}"
+        else:
+            key = f"people.outcome.elected.{sex}"
+        text = ctx.t(
+            key,
+            name=night.labels.get(outcome.candidate, outcome.candidate),
+            votes=ctx.int(outcome.votes),
         )
     else:
         text = night.names(summary(outcome, ctx.lang), result.candidates)
@@ -782,10 +812,22 @@ def _candidate_out(
         share_text=share,
         elected=elected,
     )
+    out.href = f"/election/{night.info.code}/candidate/{code}" if row else None
     night.live[f"cand.{code}.votes"] = out.votes_text
     night.live[f"cand.{code}.share"] = share
-    night.live[f"cand.{code}.mark"] = ctx.t("web.night.elected") if elected else ""
+    night.live[f"cand.{code}.bar"] = bar_width(out.share)
+    night.live[f"cand.{code}.mark"] = elected_mark(ctx.lang, row.sex if row else None) if elected else ""
     return out
+
+
+def bar_width(share: float | None) -> str:
+    """The width (0–100) of a share bar, as the page and its live twin carry it."""
+    return f"{max(0.0, min(100.0, share or 0.0)):.1f}"
+
+
+def elected_mark(lang: str, sex: str | None) -> str:
+    """«Избран» or «Избрана» where the candidate's sex is known (the same word in kk, en)."""
+    return t(f"people.elected.{sex if sex in ('male', 'female') else 'unknown'}", lang)
 
 
 @pages.page(
@@ -838,6 +880,7 @@ def election_okrug(
             )
             night.live["against_all.votes"] = against.votes_text
             night.live["against_all.share"] = share
+            night.live["against_all.bar"] = bar_width(against.share)
         certification = _certification(night, result)
         station_items = [night.station_item(s) for s in stations]
         name = unit.names.get(ctx.lang)

@@ -52,7 +52,11 @@
     var changed = 0;
     keys.forEach(function (key) {
       nodes[key].forEach(function (node) {
-        if (node.textContent !== live[key]) {
+        // a bar keeps its value in an attribute (its width), a text in its content
+        var attr = node.getAttribute("data-live-attr");
+        if (attr) {
+          if (node.getAttribute(attr) !== live[key]) { node.setAttribute(attr, live[key]); }
+        } else if (node.textContent !== live[key]) {
           node.textContent = live[key];
           flash(node);
           changed += 1;
