@@ -816,7 +816,8 @@ def _candidate_out(
     night.live[f"cand.{code}.votes"] = out.votes_text
     night.live[f"cand.{code}.share"] = share
     night.live[f"cand.{code}.bar"] = bar_width(out.share)
-    night.live[f"cand.{code}.mark"] = elected_mark(ctx.lang, row.sex if row else None) if elected else ""
+    mark = elected_mark(ctx.lang, row.sex if row else None) if elected else ""
+    night.live[f"cand.{code}.mark"] = mark
     return out
 
 
