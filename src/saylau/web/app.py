@@ -21,7 +21,7 @@ from starlette_compress import CompressMiddleware
 from saylau import __version__ as _version
 from saylau.i18n import t
 from saylau.service import Saylau
-from saylau.web import elections, seo
+from saylau.web import elections, portal, seo
 from saylau.web.live import LIVE_SECONDS
 from saylau.web.models import ErrorPage, ParameterProblem
 from saylau.web.pages import (
@@ -179,6 +179,7 @@ def create_app(
     app.state.results_memo = elections.ResultsMemo()
     app.include_router(pages.router)
     app.include_router(elections.pages.router)
+    app.include_router(portal.pages.router)
     app.include_router(seo.router)
     if workspace:
         app.include_router(workspace_router)

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import HTTPException, Path
+from fastapi import HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
 from saylau.administration import recall, results
@@ -372,6 +372,7 @@ class Night:
             reported=found.stations_reported,
             expected=found.stations_expected,
             progress_text=progress,
+            turnout=_percent(found.ballots_issued, found.voters_on_list),
             turnout_text=turnout,
         )
 
@@ -467,7 +468,7 @@ class Night:
                 Col("code", ctx.t("web.col.code")),
                 Col("reported", ctx.t("web.night.col.reported"), "right"),
                 Col("expected", ctx.t("web.night.col.expected"), "right"),
-                Col("turnout", ctx.t("web.night.col.turnout"), "right"),
+                Col("turnout_pct", ctx.t("web.night.col.turnout"), "right"),
             ],
         )
         for item in items:
@@ -477,7 +478,10 @@ class Night:
                     Cell(item.code, item.code),
                     Cell(item.reported, ctx.int(item.reported)),
                     Cell(item.expected, ctx.int(item.expected)),
-                    Cell(item.turnout_text, item.turnout_text),
+                    Cell(
+                        Decimal(str(item.turnout)) if item.turnout is not None else None,
+                        item.turnout_text,
+                    ),
                 ]
             )
         return table
@@ -564,7 +568,13 @@ def elections_index(ctx: Context) -> Page:
     summary="An election run with saylau: progress, turnout, okrugs and their status",
     version=audit_version,
 )
-def election_summary(ctx: Context, code: ElectionCode) -> Page:
+def election_summary(
+    ctx: Context,
+    code: ElectionCode,
+    colour: Annotated[
+        Literal["status", "leader"], Query(description="What colours the okrug map")
+    ] = "status",
+) -> Page:
     """Stations reported of those expected (with the time of the last protocol, Almaty
     time), turnout, regions and districts, and every okrug with its winner or leader and its
     status: provisional, certified, repeat election or lots required."""
@@ -584,10 +594,15 @@ def election_summary(ctx: Context, code: ElectionCode) -> Page:
             night.drop("okrug.")
         if len(regions) <= 1:
             night.drop("region.")
+        from saylau.web import portal
+
+        bars, bars_table = portal.party_bars(night)
+        tiles, legend = portal.tile_map(night, shown, colour) if shown else ("", [])
         tables = [
             night.okrug_table(okrugs),
             night.unit_table("regions", ctx.t("web.night.regions.title"), regions),
             night.unit_table("districts", ctx.t("web.night.districts.title"), districts),
+            bars_table,
         ]
         model = ElectionPage(
             **night.base("election", night.info.names.get(ctx.lang), tables),
@@ -597,8 +612,22 @@ def election_summary(ctx: Context, code: ElectionCode) -> Page:
             regions=regions,
             districts=districts,
             okrugs=okrugs,
+            parties=bars,
+            downloads=portal.download_links(code),
         )
-    return Page(model, "election.html", tables, {"shown_okrugs": shown, "area": None})
+    return Page(
+        model,
+        "election.html",
+        tables,
+        {
+            "shown_okrugs": shown,
+            "area": None,
+            "tiles": tiles,
+            "legend": legend,
+            "colour": colour,
+            "colours": ("status", "leader"),
+        },
+    )
 
 
 def _area(ctx: PageContext, code: str, level: Level, unit_code: str) -> Page:
@@ -931,7 +960,12 @@ def election_okrug(
                     Cell(step.confidence, step.confidence_text),
                 ]
             )
+        from saylau.web import portal
+
+        change, change_table = portal.change(night, okrug)
         tables = [cand_table, trace_table, night.station_table(station_items)]
+        if change_table is not None:
+            tables.append(change_table)
         model = OkrugPage(
             **night.base("election_okrug", name, tables),
             crumbs=night.crumbs(Level.OKRUG, okrug),
@@ -944,6 +978,7 @@ def election_okrug(
             certification=certification,
             recall=_recall_steps(night, okrug),
             stations=station_items,
+            change=change,
         )
     return Page(model, "election_okrug.html", tables)
 

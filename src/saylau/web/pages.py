@@ -162,7 +162,8 @@ class PageContext:
                 params.pop(key, None)
             else:
                 params[key] = value
-        params.pop("format", None)
+        for key in ("format", "table", "bom"):
+            params.pop(key, None)
         return ("?" + urlencode(params)) if params else ""
 
     def twins(self, has_csv: bool) -> Twins:
@@ -218,6 +219,11 @@ class Page:
     template: str
     tables: list[ReportTable] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def with_params(url: str, **params: str) -> str:
+    """``url`` with more query parameters."""
+    return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
 def table_out(table: ReportTable) -> Table:
@@ -313,18 +319,38 @@ def render_html(
         live_etag=twin_etag(ctx, version) if version else "",
         canonical=ctx.absolute(ctx.path + ctx.query(lang=ctx.lang)),
         og_locale=OG_LOCALE[ctx.lang],
+        with_params=with_params,
         **values,
     )
     return HTMLResponse(text, status_code=status)
 
 
-def csv_response(tables: list[ReportTable], name: str) -> Response:
-    """The CSV download of ``tables``."""
+BOM = "\ufeff"
+
+
+def csv_response(tables: list[ReportTable], name: str, *, bom: bool = False) -> Response:
+    """The CSV download of ``tables`` (numbers as plain numbers, never formatted text).
+
+    ``bom``: start with a UTF-8 byte order mark, which Excel needs to read UTF-8."""
     return Response(
-        to_csv(tables),
+        (BOM if bom else "") + to_csv(tables),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def csv_choice(ctx: PageContext, tables: list[ReportTable]) -> tuple[list[ReportTable], str, bool]:
+    """The tables a CSV request asks for: every table, or one with ``?table=NAME`` (one
+    table per file, as spreadsheets want it); ``?bom=1`` for Excel. 404 names the tables."""
+    wanted = ctx.request.query_params.get("table")
+    bom = ctx.request.query_params.get("bom", "") in ("1", "true", "yes")
+    if wanted is None:
+        return tables, "", bom
+    for table in tables:
+        if table.name == wanted:
+            return [table], "-" + table.name, bom
+    names = ", ".join(t_.name for t_ in tables)
+    raise HTTPException(404, detail=ctx.t("people.csv.no_table", table=wanted, names=names))
 
 
 def _csv_name(path: str) -> str:
@@ -340,7 +366,8 @@ def _render(page: Page, ctx: PageContext, fmt: Format) -> Response:
         case "csv":
             if not page.tables:
                 raise HTTPException(404)
-            return csv_response(page.tables, _csv_name(ctx.request.url.path))
+            chosen, suffix, bom = csv_choice(ctx, page.tables)
+            return csv_response(chosen, _csv_name(ctx.request.url.path) + suffix, bom=bom)
         case "html":
             return render_html(
                 page.template, ctx, {"page": page.model, **page.extra, "tables": page.tables}
@@ -429,9 +456,7 @@ def site_version(ctx: PageContext) -> str:
 
     with ctx.service.session() as session:
         seq = session.scalar(select(func.max(AuditRow.seq))) or 0
-        loads = session.execute(
-            select(func.count(), func.max(DatasetLoadRow.loaded_at))
-        ).one()
+        loads = session.execute(select(func.count(), func.max(DatasetLoadRow.loaded_at))).one()
     stamp = loads[1].strftime("%Y%m%d%H%M%S%f") if loads[1] is not None else "0"
     return f"{seq}.{loads[0]}.{stamp}"
 

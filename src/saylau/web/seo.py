@@ -52,12 +52,7 @@ def public_paths(request: Request) -> Iterator[str]:
 @router.get("/robots.txt")
 def robots(request: Request) -> Response:
     """Crawlers are welcome everywhere but the commission workspace."""
-    text = (
-        "User-agent: *\n"
-        "Allow: /\n"
-        "Disallow: /workspace\n"
-        f"Sitemap: {_base(request)}/sitemap.xml\n"
-    )
+    text = f"User-agent: *\nAllow: /\nDisallow: /workspace\nSitemap: {_base(request)}/sitemap.xml\n"
     return PlainTextResponse(text, headers={"Cache-Control": "public, max-age=3600"})
 
 
