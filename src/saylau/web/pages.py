@@ -101,7 +101,9 @@ def wants_json(request: Request, *, error: bool = False) -> bool:
 
     Errors of CSV downloads are JSON too (a program asked; a CSV body would mislead it).
     """
-    if request.url.path.endswith(".json") or (error and request.url.path.endswith(".csv")):
+    if request.url.path.endswith(".json") or (
+        error and request.url.path.endswith((".csv", ".parquet"))
+    ):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept

@@ -45,7 +45,7 @@ from saylau.web.elections import (
     unit_href,
 )
 from saylau.web.live import audit_version
-from saylau.web.models import Model
+from saylau.web.models import ErrorPage, Model
 from saylau.web.pages import BOM, Context, Page, PageContext, PageRouter, csv_response
 
 pages = PageRouter()
@@ -515,6 +515,11 @@ def party_bars(night: Night) -> tuple[list[PartyBar], ReportTable]:
 
 # --- every station's results in one file ------------------------------------------------------
 
+ERRORS: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorPage, "description": "No election of that code run with saylau"},
+    422: {"model": ErrorPage, "description": "A malformed parameter"},
+}
+
 STATION_COLUMNS = (
     "election",
     "region",
@@ -616,7 +621,7 @@ def _election_or_404(ctx: PageContext, session: Session, code: str) -> None:
     summary="Every station's results of an election (CSV, one table)",
     tags=["downloads"],
     response_class=Response,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
 )
 def stations_csv(
     ctx: Context,
@@ -636,7 +641,7 @@ def stations_csv(
     summary="Every station's results of an election (Parquet)",
     tags=["downloads"],
     response_class=Response,
-    responses={200: {"content": {"application/vnd.apache.parquet": {}}}},
+    responses={200: {"content": {"application/vnd.apache.parquet": {}}}, **ERRORS},
 )
 def stations_parquet(ctx: Context, code: ElectionCode) -> Response:
     """The same table as ``stations.csv`` as Parquet, with integer columns."""
