@@ -349,6 +349,7 @@ def republic(
 
 
 def _legend(ctx: PageContext, bounds: list[float], measure: MapMeasure) -> list[tuple[str, str]]:
+    """(colour, range) of each quantile class: «from – to»."""
     if not bounds:
         return []
     digits = (
@@ -357,8 +358,12 @@ def _legend(ctx: PageContext, bounds: list[float], measure: MapMeasure) -> list[
         else (2 if measure in (MapMeasure.candidates_per_okrug, MapMeasure.enp_seats) else 1)
     )
     out = []
-    for colour, bound in zip(mapsvg.PALETTE, bounds, strict=True):
-        out.append((colour, "≤ " + ctx.dec(Decimal(repr(bound)), digits)))
+    low = None
+    for colour, bound in zip(mapsvg.class_colours(bounds), bounds, strict=True):
+        high = ctx.dec(Decimal(repr(bound)), digits)
+        text = "≤ " + high if low is None else f"{low} – {high}"
+        out.append((colour, text))
+        low = high
     return out
 
 
