@@ -79,7 +79,16 @@ OKRUG_FIELDS = frozenset(
         "by_election",
     }
 )
-NOTES = ("signed_in", "acknowledged", "resolved", "certified", "lots", "recall")
+NOTES = (
+    "signed_in",
+    "signed_out",
+    "acknowledged",
+    "resolved",
+    "returned",
+    "certified",
+    "lots",
+    "recall",
+)
 
 
 # --- who is signed in ------------------------------------------------------------------------
@@ -265,6 +274,7 @@ def _signin_page(
             "error": error,
             "csrf": token,
             "next": _local_target(target or ctx.request.query_params.get("next")),
+            "note": _note(ctx),
         },
         status=status,
     )
@@ -321,7 +331,8 @@ async def sign_in(request: Request, ctx: Context) -> Response:
                 target=form.get("next"),
             )
         token, _signed = opened
-        response = _redirect(_local_target(form.get("next")))
+        target = _local_target(form.get("next"))
+        response = _redirect(target + ("&" if "?" in target else "?") + "done=signed_in")
         response.set_cookie(
             SESSION_COOKIE,
             token,
@@ -347,7 +358,7 @@ async def sign_out(request: Request, desk: DeskDep) -> Response:
             return _csrf_refused(desk)
         with desk.ctx.service.transaction() as session:
             sessions.close_session(session, request.cookies.get(SESSION_COOKIE))
-        response = _redirect("/workspace/sign-in")
+        response = _redirect("/workspace/sign-in?done=signed_out")
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
         return response
 
@@ -495,6 +506,7 @@ class Message:
     code: str
     text: str
     severity: str
+    target: str | None = None  # the id of the first field it concerns (the summary links it)
 
 
 @dataclass
@@ -538,6 +550,9 @@ class EntryForm:
     problems: list[Message] = field(default_factory=list)
     general: list[str] = field(default_factory=list)
     rules_json: dict[str, object] = field(default_factory=dict)
+    returned: str | None = None  # why a supervisor sent the last entry back
+    held: list[ProtocolEntryRow] = field(default_factory=list)  # replaced by a new entry
+    confirm_replace: bool = False  # ask before replacing the held entries
 
     def by_name(self) -> dict[str, FormField]:
         """Fields by form name (the reason included)."""
@@ -583,8 +598,11 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         elif any(p.status == "awaiting_second" for p in pending):
             entry_no = 2
     reason = None
-    if current and not pending:
+    second = setup.double_entry and any(p.status == "awaiting_second" for p in pending)
+    if current and not second:
+        # a correction gives its reason, also when it replaces a held correction
         reason = FormField("correction_reason", ctx.t("web.ws.form.reason"), kind="reason")
+    if current and not pending:
         if not setup.double_entry:
             last = versions[-1]
             values = election_data.votes_of(session, [last.id])[last.id]
@@ -613,6 +631,17 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
     form.rules_json = _rules_json(
         ctx, law, labels, roll.registered_voters if roll else None, fields
     )
+    if not setup.double_entry:
+        form.held = [p for p in pending if p.status == "held"]
+    sent_back = protocols.returned(session, info.code, station)
+    if sent_back is not None and not pending:
+        form.returned = ctx.t(
+            "people.ws.returned",
+            entry=sent_back.id,
+            by=sent_back.decided_by or "",
+            time=almaty_text(sent_back.decided_at, ctx.lang) if sent_back.decided_at else "",
+            reason=sent_back.decision_note or "",
+        )
     return form
 
 
@@ -677,6 +706,7 @@ def _attach(
         form.problems.append(message)
         if not named:
             continue
+        message.target = named[0].id
         named[0].messages.append(message)
         for f in named:
             if message.id not in f.described_by:
@@ -749,6 +779,7 @@ def _station_page(
                 for f in done_findings or []
             ],
             "can_review": desk.may(Permission.REVIEW_PROTOCOL),
+            "note": _note(ctx),
         },
         status=status,
     )
@@ -829,6 +860,11 @@ async def station_submit(request: Request, desk: DeskDep, election: str, station
         payload = _read_form(form, data, ctx)
         if payload is None:
             return _station_page(desk, form, status=422)
+        held = sorted(str(e.id) for e in form.held)
+        if held and sorted(x for x in data.get("replace", "").split(",") if x) != held:
+            # a new entry would silently replace the held one: ask first, values kept
+            form.confirm_replace = True
+            return _station_page(desk, form, status=409)
         try:
             with ctx.service.transaction() as session:
                 result = protocols.submit(
@@ -867,6 +903,20 @@ def _entry_values(entry: ProtocolEntryRow) -> dict[str, object]:
 @router.get("/{election}/entry/{entry_id}")
 def entry_review(desk: DeskDep, election: str, entry_id: int) -> Response:
     """A held entry (warnings to acknowledge) or a double-entry discrepancy (field by field)."""
+    return _entry_page(desk, election, entry_id)
+
+
+def _entry_page(
+    desk: Desk,
+    election: str,
+    entry_id: int,
+    *,
+    errors: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The review page of an entry; after a refused decision, with the message next to the
+    field it concerns and what was typed kept."""
     ctx = desk.ctx
     with ctx.service.session() as session:
         entry = session.get(ProtocolEntryRow, entry_id)
@@ -926,7 +976,11 @@ def entry_review(desk: DeskDep, election: str, entry_id: int) -> Response:
             "findings": findings,
             "can_review": desk.may(Permission.REVIEW_PROTOCOL),
             "entered_at": lambda e: almaty_text(e.entered_at, ctx.lang),
+            "errors": dict(errors or {}),
+            "values": dict(typed or {}),
+            "returnable": protocols.RETURNABLE,
         },
+        status=status,
     )
 
 
@@ -953,7 +1007,18 @@ async def _review_action(
             with ctx.service.transaction() as session:
                 act(session, data)
         except AdminError as exc:
-            return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", _status(exc))
+            if _status(exc) == 403:
+                return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", 403)
+            # refused on the same page: the message beside its field, the note kept
+            where = exc.field if exc.field in ("note", "reason", "chosen") else "general"
+            return _entry_page(
+                desk,
+                election,
+                entry_id,
+                errors={where: f"{exc.code}: {exc.message(ctx.lang)}", "form": note_key},
+                typed=data,
+                status=422,
+            )
         return _redirect(f"/workspace/{quote(election)}/station/{quote(station)}?done={note_key}")
 
     return await run_in_threadpool(work)
@@ -973,6 +1038,21 @@ async def entry_acknowledge(
             session, desk.actor, entry_id, data.get("note", "")[:2000]
         ),
         "acknowledged",
+    )
+
+
+@router.post("/{election}/entry/{entry_id}/return")
+async def entry_return(request: Request, desk: DeskDep, election: str, entry_id: int) -> Response:
+    """A supervisor sends an entry back to the operator with a reason (``protocols.send_back``)."""
+    return await _review_action(
+        request,
+        desk,
+        election,
+        entry_id,
+        lambda session, data: protocols.send_back(
+            session, desk.actor, entry_id, data.get("reason", "")[:2000]
+        ),
+        "returned",
     )
 
 
