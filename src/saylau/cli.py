@@ -81,10 +81,40 @@ def report(
     lang: LangOpt = _default_lang(),  # noqa: B008
     fmt: FormatOpt = OutputFormat.TEXT,
     totals: Annotated[bool, typer.Option(help="Also print Tables 3-4 added up nationally.")] = True,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the analyst's offline report (one self-contained HTML file) here.",
+            show_default=False,
+        ),
+    ] = None,
+    election: Annotated[
+        str, typer.Option(help="The election of the offline report (--html).")
+    ] = "kz-2021-rural-akim",
+    measure: Annotated[
+        str, typer.Option(help="The measure the region map of the offline report shows.")
+    ] = "self_share",
     location: DbOpt = None,
 ) -> None:
-    """Print the seed paper's tables from the database (bundled data loaded on first use)."""
+    """Print the seed paper's tables from the database (bundled data loaded on first use);
+    with ``--html``, write the offline report of an election instead."""
     service = _open(location)
+    if html is not None:
+        from saylau.reports import offline
+
+        try:
+            text = offline.report_html(service, election, lang.value, measure)
+        except offline.ReportError as exc:
+            typer.echo(exc.message(lang.value), err=True)
+            raise typer.Exit(2) from exc
+        try:
+            html.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"{html}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(t("people.report.written", lang.value, path=str(html)))
+        return
     inputs = service.seed_inputs()
     numbers = [table] if table else list(seed_tables.TABLES)
     tables = [seed_tables.build(inputs, n, lang.value) for n in numbers]

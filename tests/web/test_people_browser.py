@@ -237,3 +237,33 @@ def test_screenshots_of_the_final_protocol_pages(site) -> None:
             for number, png in enumerate(pages, 1):
                 assert png.startswith(b"\x89PNG")
                 (SHOTS / f"final-protocol-demo-zhanaauyl-{lang}-page{number}.png").write_bytes(png)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_offline_report_opens_without_network(browser, site, tmp_path, lang: str) -> None:
+    from saylau.reports import offline
+
+    _, service = site
+    path = tmp_path / f"report-{lang}.html"
+    path.write_text(offline.report_html(service, lang=lang), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, offline=True)
+    asked: list[str] = []
+
+    def only_the_file(route) -> None:
+        asked.append(route.request.url)
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_the_file)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("main section").count() >= 5
+    assert page.locator("figure svg").count() >= 4
+    assert all(url.startswith("file:") for url in asked), asked
+    _shot(page, f"offline-report-{lang}", full=False)
+    page.locator("#charts figure").nth(2).scroll_into_view_if_needed()
+    _shot(page, f"offline-report-map-{lang}", full=False)
+    context.close()

@@ -42,6 +42,43 @@ def final_protocol_command(
     )
 
 
+def chart_command(
+    name: Annotated[str, typer.Argument(help="The chart (a wrong name lists them all).")],
+    output: Annotated[Path, typer.Option(help="Write the chart here.")],
+    fmt: Annotated[str, typer.Option("--format", help="svg or png.")] = "svg",
+    election: Annotated[str, typer.Option(help="The election.")] = "kz-2021-rural-akim",
+    measure: Annotated[str, typer.Option(help="What the region map shows.")] = "self_share",
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Write one chart of the offline report alone, as SVG or PNG."""
+    from saylau.reports import offline
+
+    lang = _lang(lang)
+    if fmt not in ("svg", "png"):
+        typer.echo(t("people.cli.format", lang, value=fmt), err=True)
+        raise typer.Exit(2)
+
+    def action(service: Saylau) -> str:
+        return offline.chart(name, offline.Context(service, election, lang, measure))
+
+    try:
+        svg = run(location, lang, action)
+    except offline.ReportError as exc:
+        typer.echo(exc.message(lang), err=True)
+        raise typer.Exit(2) from exc
+    try:
+        if fmt == "png":
+            output.write_bytes(offline.chart_png(svg))
+        else:
+            output.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"{output}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(t("people.chart.written", lang, name=name, path=str(output)))
+
+
 def register(app: typer.Typer) -> None:
     """Mount the reports commands."""
     app.command("final-protocol")(final_protocol_command)
+    app.command("chart")(chart_command)
