@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -139,18 +140,7 @@ def _findings_table(
         ],
     )
     for finding in findings:
-        figures = "; ".join(
-            t(
-                "check.figure",
-                lang,
-                id=f.id,
-                table=f.provenance.table or "",
-                row=f.provenance.row or "",
-                column=f.provenance.column or "-",
-                value=str(f.value),
-            )
-            for f in finding.involved
-        )
+        figures = "; ".join(_figure_text(f, lang) for f in finding.involved)
         report_table.rows.append(
             [
                 Cell(finding.rule, finding.rule),
@@ -168,6 +158,40 @@ def _findings_table(
     return report_table
 
 
+# Rows of the paper's text quoted in English in the dataset, as each language says them.
+_TEXT_ROWS = {"paragraph before Table 4": "people.provenance.before_table4"}
+
+
+def _number_text(value: object, lang: str) -> str:
+    from saylau.consistency import _number
+
+    return _number(value, lang) if isinstance(value, int | Decimal) else str(value)
+
+
+def _figure_text(figure: object, lang: str) -> str:
+    """A figure of a finding: its id, value as the language writes it, and where it is."""
+    provenance = figure.provenance  # type: ignore[attr-defined]
+    value = _number_text(figure.value, lang)  # type: ignore[attr-defined]
+    if provenance.table == "text":
+        row = provenance.row or ""
+        return t(
+            "people.check.figure_text",
+            lang,
+            id=figure.id,  # type: ignore[attr-defined]
+            value=value,
+            row=t(_TEXT_ROWS[row], lang) if row in _TEXT_ROWS else row,
+        )
+    return t(
+        "check.figure",
+        lang,
+        id=figure.id,  # type: ignore[attr-defined]
+        table=provenance.table or "",
+        row=provenance.row or "",
+        column=provenance.column or "-",
+        value=value,
+    )
+
+
 def _findings_text(
     findings: list[consistency.Finding], lang: str, unit_names: dict[str, str]
 ) -> str:
@@ -181,20 +205,9 @@ def _findings_text(
         lines.append(f"    {finding.explain(lang, unit_names)}")
         lines.append(f"    {t('check.col.figures', lang)}:")
         for f in finding.involved:
-            lines.append(
-                "      "
-                + t(
-                    "check.figure",
-                    lang,
-                    id=f.id,
-                    table=f.provenance.table or "",
-                    row=f.provenance.row or "",
-                    column=f.provenance.column or "-",
-                    value=str(f.value),
-                )
-            )
+            lines.append("      " + _figure_text(f, lang))
         for name, value in finding.computed.items():
-            lines.append(f"    {t('check.computed', lang)} {name} = {value}")
+            lines.append(f"    {t('check.computed', lang)} {name} = {_number_text(value, lang)}")
         lines.append("")
     lines.append(t("check.count", lang, count=len(findings)) if findings else t("check.none", lang))
     return "\n".join(lines)

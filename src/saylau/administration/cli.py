@@ -16,7 +16,7 @@ from saylau.administration import finance, recall, setup
 from saylau.administration.errors import AdminError
 from saylau.datasets import reader
 from saylau.domain import ElectionType, Names
-from saylau.i18n import fmt_decimal, t
+from saylau.i18n import fmt_decimal, fmt_int, fmt_percent, t
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
 from saylau.security.actor import Actor, Role
 from saylau.service import Saylau
@@ -880,15 +880,21 @@ def tabulate_command(
                 f"{item.stations_reported}/{item.stations_expected}",  # type: ignore[attr-defined]
                 f"{item.stations_reported}/{item.stations_expected}",
             ),  # type: ignore[attr-defined]
-            Cell(item.voters_on_list, str(item.voters_on_list)),  # type: ignore[attr-defined]
+            Cell(item.voters_on_list, fmt_int(item.voters_on_list, lang)),  # type: ignore[attr-defined]
             Cell(
                 None if item.turnout is None else round(item.turnout * 100, 2),  # type: ignore[attr-defined]
-                "" if item.turnout is None else f"{item.turnout * 100:.2f} %",
+                "" if item.turnout is None else fmt_percent(item.turnout, lang, 2),  # type: ignore[attr-defined]
             ),  # type: ignore[attr-defined]
-            Cell(item.valid, str(item.valid)),  # type: ignore[attr-defined]
-            Cell(item.invalid, str(item.invalid)),  # type: ignore[attr-defined]
-            Cell(item.against_all, "" if item.against_all is None else str(item.against_all)),  # type: ignore[attr-defined]
-            Cell(json.dumps(item.votes), ", ".join(f"{k}: {v}" for k, v in item.votes.items())),  # type: ignore[attr-defined]
+            Cell(item.valid, fmt_int(item.valid, lang)),  # type: ignore[attr-defined]
+            Cell(item.invalid, fmt_int(item.invalid, lang)),  # type: ignore[attr-defined]
+            Cell(
+                item.against_all,  # type: ignore[attr-defined]
+                "" if item.against_all is None else fmt_int(item.against_all, lang),  # type: ignore[attr-defined]
+            ),
+            Cell(
+                json.dumps(item.votes),  # type: ignore[attr-defined]
+                ", ".join(f"{k}: {fmt_int(v, lang)}" for k, v in item.votes.items()),  # type: ignore[attr-defined]
+            ),
         ]
         if outcomes:
             row.append(Cell(outcomes.get(item.unit, ""), outcomes.get(item.unit, "")))  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
+import re
 import threading
 import typing
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from saylau.i18n import LANGS, fmt_date, fmt_decimal, fmt_int, t
@@ -143,6 +145,21 @@ class PageContext:
         """A decimal formatted for the page language."""
         return fmt_decimal(value, self.lang, digits)
 
+    def number(self, plain: str) -> str:
+        """An exact value written plainly (``2297``, ``38.2``) as the page language writes it
+        (``2 297``, ``38,2``); anything else unchanged."""
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            value = Decimal(plain)
+        except (InvalidOperation, ValueError, TypeError):
+            return str(plain)
+        if value == value.to_integral_value():
+            return fmt_int(int(value), self.lang)
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return fmt_decimal(value, self.lang, digits)
+
     def date(self, value: object) -> str:
         """A date formatted for the page language."""
         return fmt_date(value, self.lang)
@@ -223,6 +240,23 @@ class Page:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+_KAZAKH = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def foreign_lang(text: object, lang: str) -> str:
+    """The language of a text quoted from a source, when it is not the page's: ``en`` for
+    Latin script, ``kk`` for Kazakh letters; "" otherwise (screen readers and the tests
+    read the ``lang`` attribute)."""
+    value = str(text or "")
+    latin = sum(1 for c in value if "a" <= c.lower() <= "z")
+    cyrillic = sum(1 for c in value if "а" <= c.lower() <= "я" or c in _KAZAKH or c in "ёЁ")
+    if latin >= 3 and latin > cyrillic:
+        return "" if lang == "en" else "en"
+    if cyrillic and any(c in _KAZAKH for c in value):
+        return "" if lang == "kk" else "kk"
+    return ""
+
+
 def with_params(url: str, **params: str) -> str:
     """``url`` with more query parameters."""
     return url + ("&" if "?" in url else "?") + urlencode(params)
@@ -270,7 +304,16 @@ def _environment() -> Environment:
     return env
 
 
+_RULE_CODE = re.compile(r"(?<![\w.])([A-Z]{1,2}\.\d{2,3})(?!\w)")
+
+
+def with_codes(text: object) -> Markup:
+    """A message with its rule codes (``V.005``, ``W.006``) in ``<code>`` elements."""
+    return Markup(_RULE_CODE.sub(r"<code class=\"rule\">\1</code>", str(escape(str(text)))))
+
+
 ENV = _environment()
+ENV.filters["codes"] = with_codes
 _VARY = "Accept, Accept-Language, Cookie"
 # Public pages that are not live may be kept by browsers and proxies this long (seconds);
 # they revalidate with their ETag afterwards (304 without a body while nothing changed).
@@ -322,6 +365,7 @@ def render_html(
         canonical=ctx.absolute(ctx.path + ctx.query(lang=ctx.lang)),
         og_locale=OG_LOCALE[ctx.lang],
         with_params=with_params,
+        foreign=lambda text: foreign_lang(text, ctx.lang),
         **values,
     )
     return HTMLResponse(text, status_code=status)

@@ -53,7 +53,7 @@ from saylau.web.models import (
 )
 from saylau.web.pages import Context, Page, PageContext, PageRouter, table_out
 from saylau.web.snapshot import Snapshot
-from saylau.web.views import Numbers
+from saylau.web.views import Numbers, note_text
 
 pages = PageRouter()
 SEARCH_LIMIT = 50
@@ -472,7 +472,7 @@ def region(
             name_latin=found.name_latin,
             kato=found.kato,
             iso_legacy=found.iso_legacy,
-            note=found.note,
+            note=note_text("region", found.code, found.note, ctx.lang),
         ),
         table=table_number,
         figures=figures,
@@ -553,7 +553,7 @@ def _party_out(ctx: PageContext, snap: Snapshot, nums: Numbers, code: str) -> Pa
         seats_2021=(
             nums.computed(derive.sum_id(derive.selector("winners", "KZ", code))) if mine else None
         ),
-        note=record.note,
+        note=note_text("party", record.code, record.note, ctx.lang),
     )
 
 
@@ -776,11 +776,11 @@ def sources(ctx: Context) -> Page:
         source_table.rows.append(
             [
                 Cell(s.code, s.code),
-                Cell(s.kind, s.kind),
+                Cell(s.kind, s.kind_text),
                 Cell(s.title, s.title),
                 Cell(s.citation, s.citation),
                 Cell(s.url, s.url or ""),
-                Cell(s.licence, s.licence or ""),
+                Cell(s.licence, s.licence_text or ""),
                 Cell(s.synthetic, ctx.t(f"web.bool.{s.synthetic}")),
                 Cell(s.figures, ctx.int(s.figures)),
             ]
