@@ -19,6 +19,7 @@ import typer
 from saylau import consistency
 from saylau.datasets import bundled, convert, reader
 from saylau.i18n import t
+from saylau.i18n.plural import tp
 from saylau.reports import seed_tables
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
 from saylau.service import Saylau
@@ -154,7 +155,7 @@ def _findings_table(
     if not findings:
         report_table.notes.append(t("check.none", lang))
     else:
-        report_table.notes.append(t("check.count", lang, count=len(findings)))
+        report_table.notes.append(tp("people.check.count", lang, len(findings)))
     return report_table
 
 
@@ -209,7 +210,9 @@ def _findings_text(
         for name, value in finding.computed.items():
             lines.append(f"    {t('check.computed', lang)} {name} = {_number_text(value, lang)}")
         lines.append("")
-    lines.append(t("check.count", lang, count=len(findings)) if findings else t("check.none", lang))
+    lines.append(
+        tp("people.check.count", lang, len(findings)) if findings else t("check.none", lang)
+    )
     return "\n".join(lines)
 
 

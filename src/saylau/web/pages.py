@@ -36,6 +36,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from saylau.i18n import LANGS, fmt_date, fmt_decimal, fmt_int, t
+from saylau.i18n.plural import tp
 from saylau.reports.table import ReportTable, to_csv
 from saylau.service import Saylau
 from saylau.web.models import ErrorPage, Lang, Table, TableColumn, Twins
@@ -366,6 +367,7 @@ def render_html(
         og_locale=OG_LOCALE[ctx.lang],
         with_params=with_params,
         foreign=lambda text: foreign_lang(text, ctx.lang),
+        tp=lambda key, count, **params: tp(key, ctx.lang, count, count=ctx.int(count), **params),
         **values,
     )
     return HTMLResponse(text, status_code=status)

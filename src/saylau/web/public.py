@@ -15,6 +15,7 @@ from fastapi import HTTPException, Path, Query
 
 from saylau.domain import Figure, Measure, Nomination, Region
 from saylau.i18n import t
+from saylau.i18n.plural import tp
 from saylau.reports import seed_tables
 from saylau.reports.seed_tables import PARTY_ORDER
 from saylau.reports.table import Cell, Col, ReportTable
@@ -748,7 +749,9 @@ def check(ctx: Context) -> Page:
             ]
         )
     table.notes.append(
-        t("check.count", ctx.lang, count=len(findings)) if findings else t("check.none", ctx.lang)
+        tp("people.check.count", ctx.lang, len(findings), count=ctx.int(len(findings)))
+        if findings
+        else t("check.none", ctx.lang)
     )
     tables = [table]
     model = CheckPage(
