@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette_compress import CompressMiddleware
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from saylau import __version__ as _version
 from saylau.i18n import t
@@ -48,6 +48,7 @@ SECURITY_HEADERS = {
 
 
 WORKSPACE = "/workspace"
+add_compress_type("text/csv")  # the CSV twins and downloads are text too
 
 
 def in_workspace(path: str) -> bool:
