@@ -138,3 +138,16 @@ def test_numbers_in_words_refuse_what_is_not_a_count() -> None:
     for bad in (-1, 10**12, True, 1.5):
         with pytest.raises((ValueError, TypeError)):
             numwords.in_words(bad, "ru")  # type: ignore[arg-type]
+
+
+def test_the_protocol_and_the_station_table_on_both_backends(service: Saylau) -> None:
+    from saylau.web import portal
+
+    load_demo(service, certify=("demo-birlik", "demo-zhanaauyl"))
+    with service.session() as session:
+        doc = final_protocol.document(session, ELECTION, "demo-zhanaauyl", "ru")
+        cert = results.certification(session, ELECTION, "demo-zhanaauyl")
+        rows = portal.station_rows(session, ELECTION, "ru")
+    assert doc.number_text == "№ 2"  # the second certification of the election
+    assert cert is not None and cert.sha256 in " ".join(_pages(final_protocol.render_pdf(doc)))
+    assert sum(r["votes"] or 0 for r in rows if r["okrug"] == "demo-zhanaauyl") == 983 + 810 + 224
