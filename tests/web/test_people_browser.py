@@ -267,3 +267,44 @@ def test_the_offline_report_opens_without_network(browser, site, tmp_path, lang:
     page.locator("#charts figure").nth(2).scroll_into_view_if_needed()
     _shot(page, f"offline-report-map-{lang}", full=False)
     context.close()
+
+
+def test_share_bars_and_party_bars_follow_the_count_live(browser, tmp_path) -> None:
+    from saylau.administration import protocols
+    from saylau.security.actor import SYSTEM
+
+    from .demo import protocol_payloads
+
+    service = Saylau.open(str(tmp_path / "live.db"))
+    load_demo(service, stations=("demo-ps-102", "demo-ps-103", "demo-ps-104", "demo-ps-105"))
+    with serve(create_app(service, live_seconds=1)) as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = context.new_page()
+        page.goto(f"{url}{OKRUG}?lang=ru")
+        bar = page.locator('rect[data-live="cand.demo-c01.bar"]')
+        before = bar.get_attribute("width")
+        election = context.new_page()
+        election.goto(f"{url}/election/{ELECTION}?lang=ru")
+        party = election.locator('rect[data-live="party.amanat.bar"]')
+        party_before = party.get_attribute("width")
+        payload = next(p for p in protocol_payloads() if p["station"] == "demo-ps-101")
+        with service.transaction() as session:
+            protocols.submit(session, SYSTEM, protocols.parse(payload))
+        page.wait_for_function(
+            "(b) => document.querySelector('rect[data-live=\"cand.demo-c01.bar\"]')"
+            ".getAttribute('width') !== b",
+            arg=before,
+            timeout=10_000,
+        )
+        after = float(bar.get_attribute("width") or 0)
+        assert after == pytest.approx(100 * 983 / 2093, abs=0.06)  # 47.0 % of the ballots
+        assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+        election.wait_for_function(
+            "(b) => document.querySelector('rect[data-live=\"party.amanat.bar\"]')"
+            ".getAttribute('width') !== b",
+            arg=party_before,
+            timeout=10_000,
+        )
+        _shot(page, "okrug-live-bars-phone-ru", full=False)
+        context.close()
+    service.engine.dispose()

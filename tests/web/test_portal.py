@@ -205,3 +205,24 @@ def test_link_previews_canonical_robots_and_sitemap(two: TestClient) -> None:
         assert f"<loc>http://testserver{path}</loc>" in sitemap.text, path
     assert "/workspace" not in sitemap.text
     assert 'hreflang="kk" href="http://testserver/parties?lang=kk"' in sitemap.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/election/{ELECTION}",
+        f"/election/{ELECTION}?colour=leader",
+        f"/election/{ELECTION}/region/KZ-11",
+        f"/election/{ELECTION}/district/demo-district",
+        f"/election/{ELECTION}/okrug/demo-zhanaauyl",
+        f"/election/{ELECTION}/station/demo-ps-101",
+        f"/election/{ELECTION}/candidate/demo-c01",
+    ],
+)
+def test_a_live_page_marks_exactly_the_keys_of_its_twin(two: TestClient, path: str) -> None:
+    """Else live.js would fetch and swap the whole page at every poll."""
+    html = two.get(path).text
+    marked = set(re.findall(r'data-live="([^"]+)"', html))
+    base, _, query = path.partition("?")
+    twin = two.get(base + ".json" + ("?" + query if query else "")).json()["live"]
+    assert marked == set(twin), (marked ^ set(twin))

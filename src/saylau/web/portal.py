@@ -315,8 +315,12 @@ def election_candidate(
         stations = night.geo.children(Level.STATION, okrug_code)
         progress = night.progress(s.code for s in stations)
         outcome = _outcome(night, result)
-        night.live.pop("outcome.summary", None)
         totals = result.totals
+        night.totals_out(totals)
+        # the page shows the status, the turnout and this candidate's numbers, no more
+        night.live.pop("outcome.summary", None)
+        night.drop("trace.")
+        night.drop("totals.")
         out = _candidate_out(
             night,
             candidate,
