@@ -31,6 +31,7 @@ from saylau.web.election_models import (
     CandidateOut,
     ChangeOut,
     LivePage,
+    OkrugItem,
     PartyBar,
     PartyChange,
     PlaceRef,
@@ -399,7 +400,7 @@ def leader_colours(night: Night) -> dict[str | None, str]:
 
 
 def tile_map(
-    night: Night, okrugs: Iterable[object], colour_by: str
+    night: Night, okrugs: Iterable[OkrugItem], colour_by: str
 ) -> tuple[str, list[tuple[str, str]]]:
     """An SVG map of the okrugs as equal tiles grouped by district (a cartogram: okrugs of
     rural akims have no published boundaries), each a link coloured by status or leader, with
