@@ -348,6 +348,9 @@ def document(
     ):
         raise ProtocolError("T.051", okrug=okrug)
     record = json.loads(cert.record)
+    if key_fingerprint is None:
+        # the fingerprint of the election's signing key, once certifications carry it
+        key_fingerprint = getattr(cert, "key_fingerprint", None)
     erow = election_row(session, election)
     commission, place = _commission(session, okrug, lang)
     number = int(
