@@ -3,7 +3,10 @@
 Starts ``saylau serve`` on a fresh SQLite database (bundled data + the demo election of
 ``examples/demo-election``), requests each page N times over loopback, and prints per page the
 median and p95 time, both in ms and as a ratio to the median time of serving the static CSS
-file (the baseline: the server's fixed cost per request), and the page's bytes.
+file (the baseline: the server's fixed cost per request), and the page's bytes. A second
+table gives each page's bytes on the wire uncompressed (what every page weighed before
+compression) and as gzip, brotli and zstd, with the compressed size as a share of the
+uncompressed one.
 
     python benchmarks/web_pages.py [--requests 30]
 """
@@ -27,6 +30,8 @@ DEMO = ROOT / "examples" / "demo-election"
 PAGES = [
     "/",
     "/?lang=kk",
+    "/election/demo-2025/candidate/demo-c01",
+    "/election/demo-2025/stations.csv",
     "/region/KZ-61",
     "/tables/3",
     "/parties",
@@ -72,6 +77,12 @@ def measure(client: httpx.Client, path: str, n: int) -> tuple[list[float], int, 
     return times, size, status
 
 
+def wire_bytes(client: httpx.Client, path: str, encoding: str) -> int:
+    """Bytes of the body as sent, for ``Accept-Encoding: encoding``."""
+    with client.stream("GET", path, headers={"Accept-Encoding": encoding}) as response:
+        return sum(len(chunk) for chunk in response.iter_raw())
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -110,6 +121,14 @@ def main() -> None:
                     median = statistics.median(times)
                     print(f"{path:45} {status:>6} {size:>8} {median:>10.2f} {p95(times):>8.2f}"
                           f" {median / ref:>12.1f} {p95(times) / ref:>9.1f}")
+                print()
+                print(f"{'page (bytes on the wire)':45} {'identity':>9} {'gzip':>8} {'br':>8}"
+                      f" {'zstd':>8} {'br/identity':>12}")
+                for path in [*PAGES, BASELINE, "/static/live.js"]:
+                    sizes = [wire_bytes(client, path, e) for e in ("identity", "gzip", "br",
+                                                                    "zstd")]
+                    print(f"{path:45} {sizes[0]:>9} {sizes[1]:>8} {sizes[2]:>8} {sizes[3]:>8}"
+                          f" {sizes[2] / sizes[0]:>12.2f}")
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ import typer
 from saylau import consistency
 from saylau.datasets import bundled, convert, reader
 from saylau.i18n import t
+from saylau.i18n.plural import tp
 from saylau.reports import seed_tables
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
 from saylau.service import Saylau
@@ -81,10 +83,40 @@ def report(
     lang: LangOpt = _default_lang(),  # noqa: B008
     fmt: FormatOpt = OutputFormat.TEXT,
     totals: Annotated[bool, typer.Option(help="Also print Tables 3-4 added up nationally.")] = True,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the analyst's offline report (one self-contained HTML file) here.",
+            show_default=False,
+        ),
+    ] = None,
+    election: Annotated[
+        str, typer.Option(help="The election of the offline report (--html).")
+    ] = "kz-2021-rural-akim",
+    measure: Annotated[
+        str, typer.Option(help="The measure the region map of the offline report shows.")
+    ] = "self_share",
     location: DbOpt = None,
 ) -> None:
-    """Print the seed paper's tables from the database (bundled data loaded on first use)."""
+    """Print the seed paper's tables from the database (bundled data loaded on first use);
+    with ``--html``, write the offline report of an election instead."""
     service = _open(location)
+    if html is not None:
+        from saylau.reports import offline
+
+        try:
+            text = offline.report_html(service, election, lang.value, measure)
+        except offline.ReportError as exc:
+            typer.echo(exc.message(lang.value), err=True)
+            raise typer.Exit(2) from exc
+        try:
+            html.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"{html}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(t("people.report.written", lang.value, path=str(html)))
+        return
     inputs = service.seed_inputs()
     numbers = [table] if table else list(seed_tables.TABLES)
     tables = [seed_tables.build(inputs, n, lang.value) for n in numbers]
@@ -109,18 +141,7 @@ def _findings_table(
         ],
     )
     for finding in findings:
-        figures = "; ".join(
-            t(
-                "check.figure",
-                lang,
-                id=f.id,
-                table=f.provenance.table or "",
-                row=f.provenance.row or "",
-                column=f.provenance.column or "-",
-                value=str(f.value),
-            )
-            for f in finding.involved
-        )
+        figures = "; ".join(_figure_text(f, lang) for f in finding.involved)
         report_table.rows.append(
             [
                 Cell(finding.rule, finding.rule),
@@ -134,8 +155,42 @@ def _findings_table(
     if not findings:
         report_table.notes.append(t("check.none", lang))
     else:
-        report_table.notes.append(t("check.count", lang, count=len(findings)))
+        report_table.notes.append(tp("people.check.count", lang, len(findings)))
     return report_table
+
+
+# Rows of the paper's text quoted in English in the dataset, as each language says them.
+_TEXT_ROWS = {"paragraph before Table 4": "people.provenance.before_table4"}
+
+
+def _number_text(value: object, lang: str) -> str:
+    from saylau.consistency import _number
+
+    return _number(value, lang) if isinstance(value, int | Decimal) else str(value)
+
+
+def _figure_text(figure: object, lang: str) -> str:
+    """A figure of a finding: its id, value as the language writes it, and where it is."""
+    provenance = figure.provenance  # type: ignore[attr-defined]
+    value = _number_text(figure.value, lang)  # type: ignore[attr-defined]
+    if provenance.table == "text":
+        row = provenance.row or ""
+        return t(
+            "people.check.figure_text",
+            lang,
+            id=figure.id,  # type: ignore[attr-defined]
+            value=value,
+            row=t(_TEXT_ROWS[row], lang) if row in _TEXT_ROWS else row,
+        )
+    return t(
+        "check.figure",
+        lang,
+        id=figure.id,  # type: ignore[attr-defined]
+        table=provenance.table or "",
+        row=provenance.row or "",
+        column=provenance.column or "-",
+        value=value,
+    )
 
 
 def _findings_text(
@@ -151,22 +206,13 @@ def _findings_text(
         lines.append(f"    {finding.explain(lang, unit_names)}")
         lines.append(f"    {t('check.col.figures', lang)}:")
         for f in finding.involved:
-            lines.append(
-                "      "
-                + t(
-                    "check.figure",
-                    lang,
-                    id=f.id,
-                    table=f.provenance.table or "",
-                    row=f.provenance.row or "",
-                    column=f.provenance.column or "-",
-                    value=str(f.value),
-                )
-            )
+            lines.append("      " + _figure_text(f, lang))
         for name, value in finding.computed.items():
-            lines.append(f"    {t('check.computed', lang)} {name} = {value}")
+            lines.append(f"    {t('check.computed', lang)} {name} = {_number_text(value, lang)}")
         lines.append("")
-    lines.append(t("check.count", lang, count=len(findings)) if findings else t("check.none", lang))
+    lines.append(
+        tp("people.check.count", lang, len(findings)) if findings else t("check.none", lang)
+    )
     return "\n".join(lines)
 
 
@@ -669,6 +715,7 @@ COMMAND_MODULES = (
     "saylau.publication.cli",
     "saylau.verify.cli",
     "saylau.exports.cli",
+    "saylau.reports.cli",
 )
 
 

@@ -9,6 +9,7 @@ saylau computed from them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,7 +58,26 @@ class Finding:
         for name, prefix in _TRANSLATED.items():
             if name in params:
                 params[name] = t(f"{prefix}{params[name]}", lang)
+        for name, value in params.items():
+            # numbers as the language writes them («2 172», not «2172») beside the others
+            if isinstance(value, str) and _NUMBER.fullmatch(value):
+                params[name] = _number(Decimal(value), lang)
+            elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+                params[name] = _number(value, lang)
         return t(f"check.{self.rule}.explain", lang, **params)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _number(value: int | Decimal, lang: str) -> str:
+    from saylau.i18n import fmt_decimal, fmt_int
+
+    if isinstance(value, int) or value == value.to_integral_value():
+        return fmt_int(int(value), lang)
+    exponent = value.as_tuple().exponent
+    digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return fmt_decimal(value, lang, digits)
 
 
 @dataclass(frozen=True)

@@ -154,10 +154,11 @@ def test_etag_and_304_while_nothing_changes(service: Saylau) -> None:
     path = f"/election/{ELECTION}/okrug/demo-zhanaauyl.json"
     first = client.get(path)
     tag = first.headers["etag"]
-    assert first.status_code == 200 and tag.startswith('"')
+    # weak: the same page is sent gzip-, brotli- or zstd-encoded
+    assert first.status_code == 200 and tag.startswith('W/"')
     again = client.get(path, headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
-    assert client.get(path, headers={"If-None-Match": f"W/{tag}"}).status_code == 304
+    assert client.get(path, headers={"If-None-Match": tag[2:]}).status_code == 304
     # other languages and formats have their own tags
     assert client.get(path + "?lang=kk").headers["etag"] != tag
     client.cookies.clear()  # forget the language the query set

@@ -11,6 +11,7 @@ import pytest
 from saylau.service import Saylau
 from saylau.store import audit
 from saylau.store.schema import ElectionRow, FigureRow, SourceRow
+from saylau.web.pages import PageCache
 
 PAGES = [
     "/",
@@ -145,6 +146,8 @@ def test_synthetic_data_carry_a_banner(both_client, service: Saylau) -> None:
     assert banner not in both_client.get("/figure/t4-KZ-61-self").text
     assert banner not in both_client.get("/sources").text
     _insert_synthetic(service)
+    # written behind the app's back (no audit entry, no dataset load): forget rendered pages
+    both_client.app.state.page_cache = PageCache()
     page = both_client.get("/figure/syn-KZ-61-voters")
     assert page.status_code == 200 and banner in page.text
     assert both_client.get("/figure/syn-KZ-61-voters.json").json()["synthetic"] is True

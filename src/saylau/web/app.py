@@ -17,12 +17,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from saylau import __version__ as _version
 from saylau.exports import web as downloads
 from saylau.i18n import t
 from saylau.service import Saylau
-from saylau.web import elections
+from saylau.web import elections, portal, seo
 from saylau.web import record as record_pages
 from saylau.web.integrity import IntegrityMonitor
 from saylau.web.live import LIVE_SECONDS
@@ -51,6 +52,7 @@ SECURITY_HEADERS = {
 
 
 WORKSPACE = "/workspace"
+add_compress_type("text/csv")  # the CSV twins and downloads are text too
 
 
 def in_workspace(path: str) -> bool:
@@ -202,6 +204,8 @@ def create_app(
     app.include_router(record_pages.pages.router)
     app.include_router(downloads.downloads.router)
     app.include_router(downloads.files)
+    app.include_router(portal.pages.router)
+    app.include_router(seo.router)
     if workspace:
         app.include_router(workspace_router)
         install_workspace(app)
@@ -223,5 +227,8 @@ def create_app(
         lang, _ = negotiate_lang(request)
         return _error_response(request, 422, None, _problems(error, lang))
 
+    # Pages, JSON and CSV are compressed (zstd, brotli or gzip, as the client accepts);
+    # ReadOnly stays outermost so that a refused method is never compressed or cached.
+    app.add_middleware(CompressMiddleware, minimum_size=500)
     app.add_middleware(ReadOnly)
     return app

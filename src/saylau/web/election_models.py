@@ -76,6 +76,7 @@ class CandidateOut(Model):
     share: float | None
     share_text: str
     elected: bool
+    href: str | None = Field(default=None, description="The candidate's page")
 
 
 class TraceStepOut(Model):
@@ -144,6 +145,7 @@ class UnitItem(Model):
     reported: int
     expected: int
     progress_text: str
+    turnout: float | None = Field(default=None, description="Ballots issued / voters, percent")
     turnout_text: str
 
 
@@ -190,6 +192,41 @@ class ProtocolOut(Model):
     changed: list[str] = Field(description="Fields that differ from the previous version")
 
 
+class PartyChange(Model):
+    """A party's (or the self-nominated) share of the votes then and now."""
+
+    party: str | None
+    name: str
+    before: float | None
+    now: float | None
+    change: float | None
+    text: str
+
+
+class ChangeOut(Model):
+    """An okrug against the newest earlier election run with saylau on it."""
+
+    election: str
+    election_name: str
+    date_text: str
+    href: str
+    winner_before: str | None
+    turnout_before: float | None
+    turnout_now: float | None
+    turnout_change_text: str
+    parties: list[PartyChange]
+
+
+class PartyBar(Model):
+    """Votes for a party's candidates (or the self-nominated) summed over the okrugs."""
+
+    party: str | None
+    name: str
+    votes: int
+    share: float | None
+    share_text: str
+
+
 class LivePage(PageBase):
     """What every page of an election carries."""
 
@@ -220,6 +257,10 @@ class ElectionPage(LivePage):
     regions: list[UnitItem]
     districts: list[UnitItem]
     okrugs: list[OkrugItem]
+    parties: list[PartyBar] = Field(default_factory=list, description="Votes by party")
+    downloads: dict[str, str] = Field(
+        default_factory=dict, description="Every station's results: csv, excel, parquet"
+    )
 
 
 class AreaPage(LivePage):
@@ -288,6 +329,9 @@ class OkrugPage(LivePage):
     certification: CertificationOut | None
     recall: list[RecallStepOut]
     stations: list[StationItem]
+    change: ChangeOut | None = Field(
+        default=None, description="Against the newest earlier election on the okrug"
+    )
 
 
 class StationPage(LivePage):

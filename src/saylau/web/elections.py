@@ -18,14 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import HTTPException, Path
+from fastapi import HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
 from saylau.administration import recall, results
 from saylau.administration.results import OkrugResult, outcome_kind
 from saylau.i18n import fmt_percent, t
+from saylau.i18n.plural import tp
 from saylau.law.catalogue import rule
 from saylau.law.winner import Elected, LotsRequired, NoCandidates, RepeatElection, summary
 from saylau.reports.table import Cell, Col, ReportTable
@@ -249,8 +250,10 @@ class Night:
         times = [self.updates[s] for s in reported if s in self.updates]
         last = max(times) if times else None
         ctx = self.ctx
-        text = ctx.t(
-            "web.night.progress",
+        text = tp(
+            "people.night.progress",
+            ctx.lang,
+            len(codes),
             reported=ctx.int(len(reported)),
             expected=ctx.int(len(codes)),
             percent=_percent_text(ctx, len(reported), len(codes)),
@@ -369,6 +372,7 @@ class Night:
             reported=found.stations_reported,
             expected=found.stations_expected,
             progress_text=progress,
+            turnout=_percent(found.ballots_issued, found.voters_on_list),
             turnout_text=turnout,
         )
 
@@ -464,7 +468,7 @@ class Night:
                 Col("code", ctx.t("web.col.code")),
                 Col("reported", ctx.t("web.night.col.reported"), "right"),
                 Col("expected", ctx.t("web.night.col.expected"), "right"),
-                Col("turnout", ctx.t("web.night.col.turnout"), "right"),
+                Col("turnout_pct", ctx.t("web.night.col.turnout"), "right"),
             ],
         )
         for item in items:
@@ -474,7 +478,10 @@ class Night:
                     Cell(item.code, item.code),
                     Cell(item.reported, ctx.int(item.reported)),
                     Cell(item.expected, ctx.int(item.expected)),
-                    Cell(item.turnout_text, item.turnout_text),
+                    Cell(
+                        Decimal(str(item.turnout)) if item.turnout is not None else None,
+                        item.turnout_text,
+                    ),
                 ]
             )
         return table
@@ -561,7 +568,13 @@ def elections_index(ctx: Context) -> Page:
     summary="An election run with saylau: progress, turnout, okrugs and their status",
     version=audit_version,
 )
-def election_summary(ctx: Context, code: ElectionCode) -> Page:
+def election_summary(
+    ctx: Context,
+    code: ElectionCode,
+    colour: Annotated[
+        Literal["status", "leader"], Query(description="What colours the okrug map")
+    ] = "status",
+) -> Page:
     """Stations reported of those expected (with the time of the last protocol, Almaty
     time), turnout, regions and districts, and every okrug with its winner or leader and its
     status: provisional, certified, repeat election or lots required."""
@@ -581,10 +594,15 @@ def election_summary(ctx: Context, code: ElectionCode) -> Page:
             night.drop("okrug.")
         if len(regions) <= 1:
             night.drop("region.")
+        from saylau.web import portal
+
+        bars, bars_table = portal.party_bars(night)
+        tiles, legend = portal.tile_map(night, shown, colour) if shown else ("", [])
         tables = [
             night.okrug_table(okrugs),
             night.unit_table("regions", ctx.t("web.night.regions.title"), regions),
             night.unit_table("districts", ctx.t("web.night.districts.title"), districts),
+            bars_table,
         ]
         model = ElectionPage(
             **night.base("election", night.info.names.get(ctx.lang), tables),
@@ -594,8 +612,22 @@ def election_summary(ctx: Context, code: ElectionCode) -> Page:
             regions=regions,
             districts=districts,
             okrugs=okrugs,
+            parties=bars,
+            downloads=portal.download_links(code),
         )
-    return Page(model, "election.html", tables, {"shown_okrugs": shown, "area": None})
+    return Page(
+        model,
+        "election.html",
+        tables,
+        {
+            "shown_okrugs": shown,
+            "area": None,
+            "tiles": tiles,
+            "legend": legend,
+            "colour": colour,
+            "colours": ("status", "leader"),
+        },
+    )
 
 
 def _area(ctx: PageContext, code: str, level: Level, unit_code: str) -> Page:
@@ -695,20 +727,47 @@ def _outcome(night: Night, result: OkrugResult) -> OutcomeOut:
     if status == "no_data" or outcome is None:
         text = ctx.t("web.night.no_protocols")
     elif not result.totals.complete:
-        so_far = (
-            ctx.t(
-                "web.night.leads",
-                name=night.labels.get(outcome.candidate, outcome.candidate),
-                votes=ctx.int(outcome.votes),
-            )
-            if isinstance(outcome, Elected)
-            else night.names(summary(outcome, ctx.lang), result.candidates)
-        )
-        text = ctx.t(
-            "web.night.provisional_summary",
+        match outcome:
+            case Elected():
+                so_far = ctx.t(
+                    "people.outcome.leads",
+                    name=night.labels.get(outcome.candidate, outcome.candidate),
+                    votes=ctx.int(outcome.votes),
+                )
+            case LotsRequired():
+                so_far = ctx.t(
+                    "people.outcome.provisional_tie",
+                    tied=", ".join(night.labels.get(c, c) for c in outcome.tied),
+                    votes=ctx.int(outcome.votes),
+                )
+            case RepeatElection():
+                so_far = ctx.t(
+                    "people.outcome.provisional_repeat",
+                    reason=t(f"law.repeat_reason.{outcome.reason.value}", ctx.lang),
+                )
+            case _:
+                so_far = night.names(summary(outcome, ctx.lang), result.candidates)
+        text = tp(
+            "people.night.provisional",
+            ctx.lang,
+            result.totals.stations_expected,
             summary=so_far,
             reported=ctx.int(result.totals.stations_reported),
             expected=ctx.int(result.totals.stations_expected),
+        )
+    elif isinstance(outcome, Elected):
+        row = night.candidates.get(outcome.candidate)
+        sex = row.sex if row is not None and row.sex in ("male", "female") else "unknown"
+        if status != "certified":
+            key = "people.outcome.wins"
+        elif outcome.lot_draw is not None:
+            key = f"people.outcome.elected_by_lot.{sex}"
+        else:
+            key = f"people.outcome.elected.{sex}"
+        text = ctx.t(
+            key,
+            name=night.labels.get(outcome.candidate, outcome.candidate),
+            votes=ctx.int(outcome.votes),
         )
     else:
         text = night.names(summary(outcome, ctx.lang), result.candidates)
@@ -782,10 +841,23 @@ def _candidate_out(
         share_text=share,
         elected=elected,
     )
+    out.href = f"/election/{night.info.code}/candidate/{code}" if row else None
     night.live[f"cand.{code}.votes"] = out.votes_text
     night.live[f"cand.{code}.share"] = share
-    night.live[f"cand.{code}.mark"] = ctx.t("web.night.elected") if elected else ""
+    night.live[f"cand.{code}.bar"] = bar_width(out.share)
+    mark = elected_mark(ctx.lang, row.sex if row else None) if elected else ""
+    night.live[f"cand.{code}.mark"] = mark
     return out
+
+
+def bar_width(share: float | None) -> str:
+    """The width (0–100) of a share bar, as the page and its live twin carry it."""
+    return f"{max(0.0, min(100.0, share or 0.0)):.1f}"
+
+
+def elected_mark(lang: str, sex: str | None) -> str:
+    """«Избран» or «Избрана» where the candidate's sex is known (the same word in kk, en)."""
+    return t(f"people.elected.{sex if sex in ('male', 'female') else 'unknown'}", lang)
 
 
 @pages.page(
@@ -838,6 +910,7 @@ def election_okrug(
             )
             night.live["against_all.votes"] = against.votes_text
             night.live["against_all.share"] = share
+            night.live["against_all.bar"] = bar_width(against.share)
         certification = _certification(night, result)
         station_items = [night.station_item(s) for s in stations]
         name = unit.names.get(ctx.lang)
@@ -887,7 +960,12 @@ def election_okrug(
                     Cell(step.confidence, step.confidence_text),
                 ]
             )
+        from saylau.web import portal
+
+        change, change_table = portal.change(night, okrug)
         tables = [cand_table, trace_table, night.station_table(station_items)]
+        if change_table is not None:
+            tables.append(change_table)
         model = OkrugPage(
             **night.base("election_okrug", name, tables),
             crumbs=night.crumbs(Level.OKRUG, okrug),
@@ -900,6 +978,7 @@ def election_okrug(
             certification=certification,
             recall=_recall_steps(night, okrug),
             stations=station_items,
+            change=change,
         )
     return Page(model, "election_okrug.html", tables)
 

@@ -9,15 +9,17 @@ reader (the same values are also in the table beside the map).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from html import escape
 
 from saylau.web.pages import STATIC
 
-# ColorBrewer "Blues" (5 classes): sequential, colour-blind safe, prints in grey.
-PALETTE = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-NO_DATA = "#d9d9d9"
+# Five blues from light to dark, each with a contrast of at least 3:1 against the white page
+# (WCAG 1.4.11, checked in tests/web/test_portal.py): the lightest region stays visible.
+PALETTE = ("#4f8fc5", "#3a78b3", "#2b629c", "#1d4b82", "#0f3366")
+NO_DATA = "#8f8f8f"
 
 
 @dataclass(frozen=True)
@@ -69,22 +71,37 @@ class MapItem:
 
 
 def classes(values: list[float]) -> list[float]:
-    """Upper bounds of five equal-interval classes over ``values``."""
-    low, high = min(values), max(values)
-    if high == low:
-        return [high] * len(PALETTE)
-    step = (high - low) / len(PALETTE)
-    return [low + step * (i + 1) for i in range(len(PALETTE))]
+    """Upper bounds of up to five quantile classes over ``values`` (each class holds about
+    the same number of regions, so one outlier does not leave the rest in one colour);
+    equal values never straddle two classes."""
+    ordered = sorted(values)
+    count = len(ordered)
+    bounds: list[float] = []
+    for index in range(len(PALETTE)):
+        bound = ordered[max(0, math.ceil(count * (index + 1) / len(PALETTE)) - 1)]
+        if not bounds or bound > bounds[-1]:
+            bounds.append(bound)
+    return bounds
+
+
+def class_colours(bounds: list[float]) -> list[str]:
+    """The palette colour of each class, spread over the palette when there are fewer than
+    five classes."""
+    if len(bounds) <= 1:
+        return [PALETTE[len(PALETTE) // 2]] * len(bounds)
+    last = len(PALETTE) - 1
+    return [PALETTE[round(i * last / (len(bounds) - 1))] for i in range(len(bounds))]
 
 
 def colour(value: float | None, bounds: list[float]) -> str:
     """The fill of ``value``."""
     if value is None:
         return NO_DATA
+    fills = class_colours(bounds)
     for index, bound in enumerate(bounds):
         if value <= bound + 1e-9:
-            return PALETTE[index]
-    return PALETTE[-1]
+            return fills[index]
+    return fills[-1] if fills else NO_DATA
 
 
 def render(items: list[MapItem], title: str, no_data: str) -> tuple[str, list[float]]:
@@ -112,10 +129,9 @@ def render(items: list[MapItem], title: str, no_data: str) -> tuple[str, list[fl
             f'<path d="{shape.d}" fill="{fill}" fill-rule="evenodd"/></a>'
         )
         if item.value is not None:
-            dark = PALETTE.index(fill) >= 3 if fill in PALETTE else False
             labels.append(
-                f'<text x="{shape.centre[0]}" y="{shape.centre[1]}" '
-                f'class="{"on-dark" if dark else "on-light"}">{escape(item.text)}</text>'
+                f'<text x="{shape.centre[0]}" y="{shape.centre[1]}" class="on-dark">'
+                f"{escape(item.text)}</text>"
             )
     parts.append('<g aria-hidden="true">' + "".join(labels) + "</g>")
     parts.append("</svg>")

@@ -401,6 +401,8 @@ class SourceOut(Model):
     synthetic: bool
     note: str | None
     figures: int
+    kind_text: str = Field(default="", description="The kind in the page language")
+    licence_text: str | None = Field(default=None, description="The licence in the page language")
 
 
 class FigureOut(Model):

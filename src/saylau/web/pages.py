@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import inspect
+import re
 import threading
 import typing
 from collections import OrderedDict
@@ -32,9 +33,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from saylau.i18n import LANGS, fmt_date, fmt_decimal, fmt_int, t
+from saylau.i18n.plural import tp
 from saylau.reports.table import ReportTable, to_csv
 from saylau.service import Saylau
 from saylau.store import audit
@@ -46,6 +49,7 @@ TEMPLATES = HERE / "templates"
 LANG_COOKIE = "saylau_lang"
 COOKIE_AGE = 365 * 24 * 3600
 Format = Literal["html", "json", "csv"]
+OG_LOCALE = {"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB"}
 
 # Navigation of the public site; other layers may append (key, path) entries.
 NAV: list[tuple[str, str]] = [
@@ -102,7 +106,9 @@ def wants_json(request: Request, *, error: bool = False) -> bool:
 
     Errors of CSV downloads are JSON too (a program asked; a CSV body would mislead it).
     """
-    if request.url.path.endswith(".json") or (error and request.url.path.endswith(".csv")):
+    if request.url.path.endswith(".json") or (
+        error and request.url.path.endswith((".csv", ".parquet"))
+    ):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -142,6 +148,21 @@ class PageContext:
         """A decimal formatted for the page language."""
         return fmt_decimal(value, self.lang, digits)
 
+    def number(self, plain: str) -> str:
+        """An exact value written plainly (``2297``, ``38.2``) as the page language writes it
+        (``2 297``, ``38,2``); anything else unchanged."""
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            value = Decimal(plain)
+        except (InvalidOperation, ValueError, TypeError):
+            return str(plain)
+        if value == value.to_integral_value():
+            return fmt_int(int(value), self.lang)
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return fmt_decimal(value, self.lang, digits)
+
     def date(self, value: object) -> str:
         """A date formatted for the page language."""
         return fmt_date(value, self.lang)
@@ -163,7 +184,8 @@ class PageContext:
                 params.pop(key, None)
             else:
                 params[key] = value
-        params.pop("format", None)
+        for key in ("format", "table", "bom"):
+            params.pop(key, None)
         return ("?" + urlencode(params)) if params else ""
 
     def twins(self, has_csv: bool) -> Twins:
@@ -174,6 +196,10 @@ class PageContext:
             json_url=twin_path(self.path, ".json") + query,
             csv_url=(twin_path(self.path, ".csv") + query) if has_csv else None,
         )
+
+    def absolute(self, path: str) -> str:
+        """``path`` as an absolute URL on this site (canonical links, Open Graph, sitemap)."""
+        return str(self.request.base_url).rstrip("/") + path
 
     def alternates(self) -> dict[str, str]:
         """This page in each language (the language switch)."""
@@ -217,6 +243,28 @@ class Page:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+_KAZAKH = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def foreign_lang(text: object, lang: str) -> str:
+    """The language of a text quoted from a source, when it is not the page's: ``en`` for
+    Latin script, ``kk`` for Kazakh letters; "" otherwise (screen readers and the tests
+    read the ``lang`` attribute)."""
+    value = str(text or "")
+    latin = sum(1 for c in value if "a" <= c.lower() <= "z")
+    cyrillic = sum(1 for c in value if "а" <= c.lower() <= "я" or c in _KAZAKH or c in "ёЁ")
+    if latin >= 3 and latin > cyrillic:
+        return "" if lang == "en" else "en"
+    if cyrillic and any(c in _KAZAKH for c in value):
+        return "" if lang == "kk" else "kk"
+    return ""
+
+
+def with_params(url: str, **params: str) -> str:
+    """``url`` with more query parameters."""
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
 def table_out(table: ReportTable) -> Table:
     """A report table as its JSON model."""
 
@@ -254,12 +302,44 @@ def _environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
     )
     return env
 
 
+_RULE_CODE = re.compile(r"(?<![\w.])([A-Z]{1,2}\.\d{2,3})(?!\w)")
+
+
+def with_codes(text: object) -> Markup:
+    """A message with its rule codes (``V.005``, ``W.006``) in ``<code>`` elements."""
+    return Markup(_RULE_CODE.sub(r"<code class=\"rule\">\1</code>", str(escape(str(text)))))
+
+
 ENV = _environment()
+ENV.filters["codes"] = with_codes
 _VARY = "Accept, Accept-Language, Cookie"
+# Public pages that are not live may be kept by browsers and proxies this long (seconds);
+# they revalidate with their ETag afterwards (304 without a body while nothing changed).
+PUBLIC_MAX_AGE = 300
+
+
+def _build_digest() -> str:
+    """What the code that renders pages looks like: templates, static files, catalogues and
+    the package version. Part of every ETag, so a new release never answers 304 to a page
+    rendered by the old one."""
+    from saylau import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    roots = (TEMPLATES, STATIC, HERE.parent / "i18n" / "locales", HERE.parent / "reports")
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".css", ".js", ".json", ".po", ".typ"):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+BUILD = _build_digest()
 
 
 def finish(response: Response, ctx: PageContext) -> Response:
@@ -296,6 +376,7 @@ def render_html(
     """Render ``template`` with the common context (translation, formatting, navigation, the
     record's checkpoint and the integrity warning)."""
     page = ENV.get_template(template)
+    version = getattr(ctx.request.state, "data_version", None)
     text = page.render(
         _=ctx.t,
         ctx=ctx,
@@ -303,6 +384,12 @@ def render_html(
         langs=LANGS,
         nav=NAV,
         alternates=ctx.alternates(),
+        live_etag=twin_etag(ctx, version) if version else "",
+        canonical=ctx.absolute(ctx.path + ctx.query(lang=ctx.lang)),
+        og_locale=OG_LOCALE[ctx.lang],
+        with_params=with_params,
+        foreign=lambda text: foreign_lang(text, ctx.lang),
+        tp=lambda key, count, **params: tp(key, ctx.lang, count, count=ctx.int(count), **params),
         integrity=integrity_of(ctx),
         record=values.get("record") or record_stamp(ctx),
         **{k: v for k, v in values.items() if k != "record"},
@@ -310,13 +397,32 @@ def render_html(
     return HTMLResponse(text, status_code=status)
 
 
-def csv_response(tables: list[ReportTable], name: str) -> Response:
-    """The CSV download of ``tables``."""
+BOM = "\ufeff"
+
+
+def csv_response(tables: list[ReportTable], name: str, *, bom: bool = False) -> Response:
+    """The CSV download of ``tables`` (numbers as plain numbers, never formatted text).
+
+    ``bom``: start with a UTF-8 byte order mark, which Excel needs to read UTF-8."""
     return Response(
-        to_csv(tables),
+        (BOM if bom else "") + to_csv(tables),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def csv_choice(ctx: PageContext, tables: list[ReportTable]) -> tuple[list[ReportTable], str, bool]:
+    """The tables a CSV request asks for: every table, or one with ``?table=NAME`` (one
+    table per file, as spreadsheets want it); ``?bom=1`` for Excel. 404 names the tables."""
+    wanted = ctx.request.query_params.get("table")
+    bom = ctx.request.query_params.get("bom", "") in ("1", "true", "yes")
+    if wanted is None:
+        return tables, "", bom
+    for table in tables:
+        if table.name == wanted:
+            return [table], "-" + table.name, bom
+    names = ", ".join(t_.name for t_ in tables)
+    raise HTTPException(404, detail=ctx.t("people.csv.no_table", table=wanted, names=names))
 
 
 def _csv_name(path: str) -> str:
@@ -336,7 +442,8 @@ def _render(page: Page, ctx: PageContext, fmt: Format) -> Response:
         case "csv":
             if not page.tables:
                 raise HTTPException(404)
-            return csv_response(page.tables, _csv_name(ctx.request.url.path))
+            chosen, suffix, bom = csv_choice(ctx, page.tables)
+            return csv_response(chosen, _csv_name(ctx.request.url.path) + suffix, bom=bom)
         case "html":
             return render_html(
                 page.template, ctx, {"page": page.model, **page.extra, "tables": page.tables}
@@ -394,16 +501,40 @@ class PageCache:
                 self._items.popitem(last=False)
 
 
+def _etag(path: str, params: list[tuple[str, str]], fmt: str, lang: str, version: str) -> str:
+    target = BUILD + path + "?" + "&".join(sorted(f"{k}={v}" for k, v in params))
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
+    return f'"{version}-{fmt}-{lang}-{digest}"'
+
+
 def etag_for(ctx: PageContext, fmt: Format, version: str) -> str:
     """The ETag of this page in ``fmt`` and the page language when the data are at ``version``."""
     request = ctx.request
-    target = (
-        request.url.path
-        + "?"
-        + "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
-    )
-    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
-    return f'"{version}-{fmt}-{ctx.lang}-{digest}"'
+    return _etag(request.url.path, list(request.query_params.multi_items()), fmt, ctx.lang, version)
+
+
+def twin_etag(ctx: PageContext, version: str) -> str:
+    """The ETag the page's JSON twin has in the same state, as ``static/live.js`` asks for it
+    (the twin's URL with ``lang``), so the script's first poll can already be a 304."""
+    params = [
+        (k, v) for k, v in ctx.request.query_params.multi_items() if k not in ("lang", "format")
+    ]
+    path = twin_path(ctx.path, ".json")
+    return "W/" + _etag(path, [*params, ("lang", ctx.lang)], "json", ctx.lang, version)
+
+
+def site_version(ctx: PageContext) -> str:
+    """The state of everything the public pages of the published figures show: the audit
+    log's last entry (elections, protocols, certifications) and the datasets loaded."""
+    from sqlalchemy import func, select
+
+    from saylau.store.schema import AuditRow, DatasetLoadRow
+
+    with ctx.service.session() as session:
+        seq = session.scalar(select(func.max(AuditRow.seq))) or 0
+        loads = session.execute(select(func.count(), func.max(DatasetLoadRow.loaded_at))).one()
+    stamp = loads[1].strftime("%Y%m%d%H%M%S%f") if loads[1] is not None else "0"
+    return f"{seq}.{loads[0]}.{stamp}"
 
 
 def matches(header: str | None, tag: str) -> bool:
@@ -418,10 +549,15 @@ def matches(header: str | None, tag: str) -> bool:
 
 
 def conditional(
-    ctx: PageContext, fmt: Format, version: str, make: Callable[[], Response]
+    ctx: PageContext,
+    fmt: Format,
+    version: str,
+    make: Callable[[], Response],
+    cache_control: str = "no-cache",
 ) -> Response:
     """Answer 304 when the visitor's copy is current, else the page (from the cache if it was
-    rendered for this state already), with its ETag; caches must revalidate every time."""
+    rendered for this state already), with its ETag and ``cache_control`` (live pages:
+    caches must revalidate every time)."""
     status = integrity_of(ctx)
     if status is not None and not status.ok:
         version += "-integrity-" + status.digest[:8]  # the warning is part of what is shown
@@ -451,8 +587,9 @@ def conditional(
             response = Response(
                 stored.body, status_code=stored.status, headers=dict(stored.headers)
             )
-    response.headers["ETag"] = tag
-    response.headers["Cache-Control"] = "no-cache"
+    # Weak: the same page is sent gzip-, brotli- or zstd-encoded, so the bytes differ.
+    response.headers["ETag"] = "W/" + tag
+    response.headers["Cache-Control"] = cache_control
     return finish(response, ctx)
 
 
@@ -504,7 +641,13 @@ class PageRouter:
                     if kind == "html" and fmt == "html" and wants_json(ctx.request):
                         fmt = "json"
                     if version is None:
-                        return respond(build(**kwargs), ctx, fmt)
+                        return conditional(
+                            ctx,
+                            fmt,
+                            site_version(ctx),
+                            lambda: _render(build(**kwargs), ctx, fmt),
+                            f"public, max-age={PUBLIC_MAX_AGE}",
+                        )
                     return conditional(
                         ctx, fmt, version(ctx), lambda: _render(build(**kwargs), ctx, fmt)
                     )

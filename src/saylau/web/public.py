@@ -15,6 +15,7 @@ from fastapi import HTTPException, Path, Query
 
 from saylau.domain import Figure, Measure, Nomination, Region
 from saylau.i18n import t
+from saylau.i18n.plural import tp
 from saylau.reports import seed_tables
 from saylau.reports.seed_tables import PARTY_ORDER
 from saylau.reports.table import Cell, Col, ReportTable
@@ -53,7 +54,7 @@ from saylau.web.models import (
 )
 from saylau.web.pages import Context, Page, PageContext, PageRouter, table_out
 from saylau.web.snapshot import Snapshot
-from saylau.web.views import Numbers
+from saylau.web.views import Numbers, note_text
 
 pages = PageRouter()
 SEARCH_LIMIT = 50
@@ -349,6 +350,7 @@ def republic(
 
 
 def _legend(ctx: PageContext, bounds: list[float], measure: MapMeasure) -> list[tuple[str, str]]:
+    """(colour, range) of each quantile class: «from – to»."""
     if not bounds:
         return []
     digits = (
@@ -357,8 +359,12 @@ def _legend(ctx: PageContext, bounds: list[float], measure: MapMeasure) -> list[
         else (2 if measure in (MapMeasure.candidates_per_okrug, MapMeasure.enp_seats) else 1)
     )
     out = []
-    for colour, bound in zip(mapsvg.PALETTE, bounds, strict=True):
-        out.append((colour, "≤ " + ctx.dec(Decimal(repr(bound)), digits)))
+    low = None
+    for colour, bound in zip(mapsvg.class_colours(bounds), bounds, strict=True):
+        high = ctx.dec(Decimal(repr(bound)), digits)
+        text = "≤ " + high if low is None else f"{low} – {high}"
+        out.append((colour, text))
+        low = high
     return out
 
 
@@ -467,7 +473,7 @@ def region(
             name_latin=found.name_latin,
             kato=found.kato,
             iso_legacy=found.iso_legacy,
-            note=found.note,
+            note=note_text("region", found.code, found.note, ctx.lang),
         ),
         table=table_number,
         figures=figures,
@@ -548,7 +554,7 @@ def _party_out(ctx: PageContext, snap: Snapshot, nums: Numbers, code: str) -> Pa
         seats_2021=(
             nums.computed(derive.sum_id(derive.selector("winners", "KZ", code))) if mine else None
         ),
-        note=record.note,
+        note=note_text("party", record.code, record.note, ctx.lang),
     )
 
 
@@ -743,7 +749,9 @@ def check(ctx: Context) -> Page:
             ]
         )
     table.notes.append(
-        t("check.count", ctx.lang, count=len(findings)) if findings else t("check.none", ctx.lang)
+        tp("people.check.count", ctx.lang, len(findings), count=ctx.int(len(findings)))
+        if findings
+        else t("check.none", ctx.lang)
     )
     tables = [table]
     model = CheckPage(
@@ -771,11 +779,11 @@ def sources(ctx: Context) -> Page:
         source_table.rows.append(
             [
                 Cell(s.code, s.code),
-                Cell(s.kind, s.kind),
+                Cell(s.kind, s.kind_text),
                 Cell(s.title, s.title),
                 Cell(s.citation, s.citation),
                 Cell(s.url, s.url or ""),
-                Cell(s.licence, s.licence or ""),
+                Cell(s.licence, s.licence_text or ""),
                 Cell(s.synthetic, ctx.t(f"web.bool.{s.synthetic}")),
                 Cell(s.figures, ctx.int(s.figures)),
             ]
@@ -818,31 +826,38 @@ def sources(ctx: Context) -> Page:
         sources=items,
         figures=figures,
     )
-    # The page shows a lighter table (the CSV and JSON have every column).
-    shown = ReportTable(
-        "figures-shown",
-        figure_table.title,
-        [
-            Col("id", ctx.t("web.col.id")),
-            Col("value", ctx.t("web.col.value"), "right"),
-            Col("unit", ctx.t("web.col.unit")),
-            Col("table", ctx.t("web.col.table")),
-            Col("row", ctx.t("web.col.row")),
-            Col("column", ctx.t("web.col.column")),
-        ],
-    )
+    # The page shows lighter tables, one per table of the source and closed until opened, so
+    # that a phone does not scroll through every figure (the CSV and JSON have every column).
+    groups: dict[str, ReportTable] = {}
     for f in figures:
-        shown.rows.append(
+        key = f.table or "-"
+        if key not in groups:
+            groups[key] = ReportTable(
+                f"figures-{key}",
+                ctx.t("web.figure.text") if key == "text" else t_table(ctx, key),
+                [
+                    Col("id", ctx.t("web.col.id")),
+                    Col("value", ctx.t("web.col.value"), "right"),
+                    Col("unit", ctx.t("web.col.unit")),
+                    Col("row", ctx.t("web.col.row")),
+                    Col("column", ctx.t("web.col.column")),
+                ],
+            )
+        groups[key].rows.append(
             [
                 Cell(f.id, f.id),
                 Cell(f.value, f.text, ref=f.id),
-                Cell(f.unit, f.unit),
-                Cell(f.table, f.table or ""),
+                Cell(f.unit, f.unit_name),
                 Cell(f.row, f.row or ""),
                 Cell(f.column, f.column or ""),
             ]
         )
-    return Page(model, "sources.html", tables, {"figure_table": shown})
+    return Page(model, "sources.html", tables, {"figure_groups": list(groups.values())})
+
+
+def t_table(ctx: PageContext, key: str) -> str:
+    """"Table 3" in the page language (a table of a source)."""
+    return ctx.t("people.sources.table", table=key)
 
 
 @pages.page("/figure/{id}", model=FigurePage, summary="Where one number comes from")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from saylau import consistency
 from saylau.domain import Figure, Level, Measure, Nomination, Sex
-from saylau.i18n import fmt_decimal, fmt_int, fmt_percent, t
+from saylau.i18n import fmt_decimal, fmt_int, fmt_percent, has, t
 from saylau.reports.seed_tables import ELECTION, PARTY_ORDER, SEED_SOURCE
 from saylau.reports.table import Cell, ReportTable
 from saylau.web import derive
@@ -30,6 +30,27 @@ def number_text(value: Decimal, lang: str, digits: int = 0, percent: bool = Fals
     if digits == 0 and value == value.to_integral_value():
         return fmt_int(int(value), lang)
     return fmt_decimal(value, lang, digits)
+
+
+# Licences of the bundled sources as the page language says them (the data keep English).
+LICENCES = {
+    "Quoted for research; the figures are facts transcribed unchanged": "people.licence.quoted",
+    "LGPL-2.1 (pycountry data)": "people.licence.pycountry",
+}
+
+
+def licence_text(licence: str | None, lang: str) -> str | None:
+    """A source's licence in ``lang`` (names such as «CC BY 4.0» stay as they are)."""
+    if licence is None:
+        return None
+    key = LICENCES.get(licence)
+    return t(key, lang) if key else licence
+
+
+def note_text(kind: str, code: str, note: str | None, lang: str) -> str | None:
+    """A region's or party's note of the bundled data in ``lang``, where translated."""
+    key = f"people.note.{kind}.{code}"
+    return t(key, lang) if note and has(key, lang) else note  # type: ignore[arg-type]
 
 
 def raw(value: Decimal) -> int | float:
@@ -197,6 +218,12 @@ class Numbers:
             synthetic=source.synthetic,
             note=source.note,
             figures=sum(1 for f in self.snap.figures if f.provenance.source == code),
+            kind_text=(
+                t(f"people.source.kind.{source.kind}", self.lang)
+                if has(f"people.source.kind.{source.kind}", self.lang)  # type: ignore[arg-type]
+                else source.kind
+            ),
+            licence_text=licence_text(source.licence, self.lang),
         )
 
     def finding_out(self, anchor: str, finding: consistency.Finding) -> FindingOut:

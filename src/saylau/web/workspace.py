@@ -17,17 +17,15 @@ form, checked on every POST together with the Origin header; a limit on failed s
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
-from base64 import b64encode
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -35,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from saylau.administration import protocols, recall, results
 from saylau.administration.access import ALLOWED, Permission, ancestry, covers, require
 from saylau.administration.errors import AdminError
-from saylau.administration.lawctx import election_row, law_for
+from saylau.administration.lawctx import law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
 from saylau.domain import Protocol
@@ -56,7 +54,7 @@ from saylau.tabulate.aggregate import Level
 from saylau.web import election_data, integrity
 from saylau.web.election_data import ElectionInfo, Geography
 from saylau.web.elections import with_names
-from saylau.web.live import ALMATY, almaty_text, utc
+from saylau.web.live import ALMATY, almaty_text
 from saylau.web.pages import Context, PageContext, finish, integrity_of, render_html
 
 router = APIRouter(prefix="/workspace", include_in_schema=False)
@@ -81,7 +79,17 @@ OKRUG_FIELDS = frozenset(
         "by_election",
     }
 )
-NOTES = ("signed_in", "acknowledged", "resolved", "certified", "lots", "recall", "integrity")
+NOTES = (
+    "signed_in",
+    "signed_out",
+    "acknowledged",
+    "resolved",
+    "returned",
+    "certified",
+    "lots",
+    "recall",
+    "integrity",
+)
 
 
 # --- who is signed in ------------------------------------------------------------------------
@@ -301,6 +309,7 @@ def _signin_page(
             "error": error,
             "csrf": token,
             "next": _local_target(target or ctx.request.query_params.get("next")),
+            "note": _note(ctx),
         },
         status=status,
     )
@@ -357,7 +366,8 @@ async def sign_in(request: Request, ctx: Context) -> Response:
                 target=form.get("next"),
             )
         token, _signed = opened
-        response = _redirect(_local_target(form.get("next")))
+        target = _local_target(form.get("next"))
+        response = _redirect(target + ("&" if "?" in target else "?") + "done=signed_in")
         response.set_cookie(
             SESSION_COOKIE,
             token,
@@ -383,7 +393,7 @@ async def sign_out(request: Request, desk: DeskDep) -> Response:
             return _csrf_refused(desk)
         with desk.ctx.service.transaction() as session:
             sessions.close_session(session, request.cookies.get(SESSION_COOKIE))
-        response = _redirect("/workspace/sign-in")
+        response = _redirect("/workspace/sign-in?done=signed_out")
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
         return response
 
@@ -592,6 +602,7 @@ class Message:
     code: str
     text: str
     severity: str
+    target: str | None = None  # the id of the first field it concerns (the summary links it)
 
 
 @dataclass
@@ -635,6 +646,9 @@ class EntryForm:
     problems: list[Message] = field(default_factory=list)
     general: list[str] = field(default_factory=list)
     rules_json: dict[str, object] = field(default_factory=dict)
+    returned: str | None = None  # why a supervisor sent the last entry back
+    held: list[ProtocolEntryRow] = field(default_factory=list)  # replaced by a new entry
+    confirm_replace: bool = False  # ask before replacing the held entries
 
     def by_name(self) -> dict[str, FormField]:
         """Fields by form name (the reason included)."""
@@ -680,8 +694,11 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         elif any(p.status == "awaiting_second" for p in pending):
             entry_no = 2
     reason = None
-    if current and not pending:
+    second = setup.double_entry and any(p.status == "awaiting_second" for p in pending)
+    if current and not second:
+        # a correction gives its reason, also when it replaces a held correction
         reason = FormField("correction_reason", ctx.t("web.ws.form.reason"), kind="reason")
+    if current and not pending:
         if not setup.double_entry:
             last = versions[-1]
             values = election_data.votes_of(session, [last.id])[last.id]
@@ -710,6 +727,17 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
     form.rules_json = _rules_json(
         ctx, law, labels, roll.registered_voters if roll else None, fields
     )
+    if not setup.double_entry:
+        form.held = [p for p in pending if p.status == "held"]
+    sent_back = protocols.returned(session, info.code, station)
+    if sent_back is not None and not pending:
+        form.returned = ctx.t(
+            "people.ws.returned",
+            entry=sent_back.id,
+            by=sent_back.decided_by or "",
+            time=almaty_text(sent_back.decided_at, ctx.lang) if sent_back.decided_at else "",
+            reason=sent_back.decision_note or "",
+        )
     return form
 
 
@@ -774,6 +802,7 @@ def _attach(
         form.problems.append(message)
         if not named:
             continue
+        message.target = named[0].id
         named[0].messages.append(message)
         for f in named:
             if message.id not in f.described_by:
@@ -846,6 +875,7 @@ def _station_page(
                 for f in done_findings or []
             ],
             "can_review": desk.may(Permission.REVIEW_PROTOCOL),
+            "note": _note(ctx),
         },
         status=status,
     )
@@ -926,6 +956,11 @@ async def station_submit(request: Request, desk: DeskDep, election: str, station
         payload = _read_form(form, data, ctx)
         if payload is None:
             return _station_page(desk, form, status=422)
+        held = sorted(str(e.id) for e in form.held)
+        if held and sorted(x for x in data.get("replace", "").split(",") if x) != held:
+            # a new entry would silently replace the held one: ask first, values kept
+            form.confirm_replace = True
+            return _station_page(desk, form, status=409)
         try:
             with ctx.service.transaction() as session:
                 result = protocols.submit(
@@ -964,6 +999,20 @@ def _entry_values(entry: ProtocolEntryRow) -> dict[str, object]:
 @router.get("/{election}/entry/{entry_id}")
 def entry_review(desk: DeskDep, election: str, entry_id: int) -> Response:
     """A held entry (warnings to acknowledge) or a double-entry discrepancy (field by field)."""
+    return _entry_page(desk, election, entry_id)
+
+
+def _entry_page(
+    desk: Desk,
+    election: str,
+    entry_id: int,
+    *,
+    errors: Mapping[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """The review page of an entry; after a refused decision, with the message next to the
+    field it concerns and what was typed kept."""
     ctx = desk.ctx
     with ctx.service.session() as session:
         entry = session.get(ProtocolEntryRow, entry_id)
@@ -1023,7 +1072,11 @@ def entry_review(desk: DeskDep, election: str, entry_id: int) -> Response:
             "findings": findings,
             "can_review": desk.may(Permission.REVIEW_PROTOCOL),
             "entered_at": lambda e: almaty_text(e.entered_at, ctx.lang),
+            "errors": dict(errors or {}),
+            "values": dict(typed or {}),
+            "returnable": protocols.RETURNABLE,
         },
+        status=status,
     )
 
 
@@ -1050,7 +1103,18 @@ async def _review_action(
             with ctx.service.transaction() as session:
                 act(session, data)
         except AdminError as exc:
-            return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", _status(exc))
+            if _status(exc) == 403:
+                return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", 403)
+            # refused on the same page: the message beside its field, the note kept
+            where = exc.field if exc.field in ("note", "reason", "chosen") else "general"
+            return _entry_page(
+                desk,
+                election,
+                entry_id,
+                errors={where: f"{exc.code}: {exc.message(ctx.lang)}", "form": note_key},
+                typed=data,
+                status=422,
+            )
         return _redirect(f"/workspace/{quote(election)}/station/{quote(station)}?done={note_key}")
 
     return await run_in_threadpool(work)
@@ -1070,6 +1134,21 @@ async def entry_acknowledge(
             session, desk.actor, entry_id, data.get("note", "")[:2000]
         ),
         "acknowledged",
+    )
+
+
+@router.post("/{election}/entry/{entry_id}/return")
+async def entry_return(request: Request, desk: DeskDep, election: str, entry_id: int) -> Response:
+    """A supervisor sends an entry back to the operator with a reason (``protocols.send_back``)."""
+    return await _review_action(
+        request,
+        desk,
+        election,
+        entry_id,
+        lambda session, data: protocols.send_back(
+            session, desk.actor, entry_id, data.get("reason", "")[:2000]
+        ),
+        "returned",
     )
 
 
@@ -1266,9 +1345,6 @@ async def okrug_recall(request: Request, desk: DeskDep, election: str, okrug: st
     return await _okrug_action(request, desk, election, okrug, act, "recall")
 
 
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-
-
 @router.get("/{election}/okrug/{okrug}/final-protocol")
 def okrug_final_protocol(
     desk: DeskDep,
@@ -1276,48 +1352,30 @@ def okrug_final_protocol(
     okrug: str,
     doc: Annotated[str, Query(pattern="^(kk|ru|en)$")] = "kk",
 ) -> Response:
-    """The printable final protocol of a certified okrug in kk, ru or en
-    (``reports.final_protocol``, as ``saylau certify --output`` prints it)."""
+    """The final protocol of a certified okrug as a PDF to print and sign, in kk, ru or en
+    (``reports.final_protocol``, as ``saylau certify --output F.pdf`` writes it)."""
     ctx = desk.ctx
     with ctx.service.session() as session:
         try:
             require(session, desk.actor, Permission.READ_AUDIT, okrug)
-            cert = results.certification(session, election, okrug)
-            if cert is None:
-                return _refused(desk, ctx.t("web.ws.not_certified"), 404)
-            result = results.okrug_result(session, election, okrug)
+            document = final_protocol.document(session, election, okrug, doc)
+        except final_protocol.ProtocolError as exc:
+            status = 404 if exc.code == "T.050" else 409
+            return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}", status)
         except AdminError as exc:
-            return _refused(desk, exc.message(ctx.lang))
-        if (
-            result.outcome is None
-            or results.fingerprint(results.result_record(session, result)) != cert.sha256
-        ):
-            return _refused(desk, ctx.t("web.ws.cert_stale"), 409)
-        erow = election_row(session, election)
-        names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-        labels = results.candidate_labels(session, election, result.candidates, doc)
-        html = final_protocol.render(
-            record_json=cert.record,
-            sha256=cert.sha256,
-            certified_by=cert.certified_by,
-            certified_at=utc(cert.certified_at),
-            election_name=names[doc],
-            synthetic=erow.synthetic,
-            outcome_text=with_names(summary(result.outcome, doc), labels),
-            trace=[with_names(step.line(doc), labels) for step in result.outcome.trace],
-            parties=results.party_short_names(session, erow.date, doc),
-            lang=doc,
-        )
-    hashes = " ".join(
-        "'sha256-" + b64encode(hashlib.sha256(m.encode("utf-8")).digest()).decode() + "'"
-        for m in _STYLE.findall(html)
+            return _refused(
+                desk, exc.message(ctx.lang), _status(exc) if _status(exc) == 403 else 404
+            )
+    pdf = final_protocol.render_pdf(document)
+    name = f"final-protocol-{election}-{okrug}-{doc}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        },
     )
-    response = HTMLResponse(html)
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
-    return response
 
 
 # --- the audit trail of the territory ----------------------------------------------------------

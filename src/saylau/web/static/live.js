@@ -16,7 +16,8 @@
   var seconds = Math.max(1, parseInt(main.getAttribute("data-live-seconds"), 10) || 15);
   var url = main.getAttribute("data-live-url");
   url += (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang);
-  var etag = null;
+  // The twin's ETag in the state the page was rendered for: the first poll is already a 304.
+  var etag = main.getAttribute("data-live-etag") || null;
   var failures = 0;
   var timer = null;
   var busy = false;
@@ -51,7 +52,11 @@
     var changed = 0;
     keys.forEach(function (key) {
       nodes[key].forEach(function (node) {
-        if (node.textContent !== live[key]) {
+        // a bar keeps its value in an attribute (its width), a text in its content
+        var attr = node.getAttribute("data-live-attr");
+        if (attr) {
+          if (node.getAttribute(attr) !== live[key]) { node.setAttribute(attr, live[key]); }
+        } else if (node.textContent !== live[key]) {
           node.textContent = live[key];
           flash(node);
           changed += 1;

@@ -195,7 +195,7 @@
       note.id = id;
       note.setAttribute("data-origin", "client");
       if (finding.code) {
-        var code = document.createElement("span");
+        var code = document.createElement("code");
         code.className = "rule";
         code.textContent = finding.code;
         note.appendChild(code);
