@@ -200,3 +200,15 @@ def test_the_commission_client_workflow_on_the_command_line(open_station: Saylau
     signed.write_text(json.dumps(tampered), encoding="utf-8")
     refused = runner.invoke(app, ["protocol", "submit", str(signed), "--db", url, "--lang", "ru"])
     assert refused.exit_code == 2 and "G.00" in refused.stderr
+
+
+def test_the_final_protocol_prints_the_election_keys_fingerprint(service: Saylau) -> None:
+    from saylau.domain.record import fingerprint_for_paper
+    from saylau.reports import final_protocol
+
+    load_demo(service, certify=("demo-zhanaauyl",))
+    with service.session() as session:
+        key = keys.key_of(session, keys.ELECTION, ELECTION)
+        assert key is not None
+        doc = final_protocol.document(session, ELECTION, "demo-zhanaauyl", "ru")
+    assert doc.key_fingerprint == fingerprint_for_paper(key.fingerprint)
