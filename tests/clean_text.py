@@ -24,7 +24,9 @@ DOUBLE_STOP = re.compile(r"(?<![.…])\.\.(?![.…])")
 DOCUMENT_NUMBER = re.compile(r"(?:№|No\.)\s*\d+")
 UNGROUPED = re.compile(r"(?<![\w.,:/#№-])(?!(?:19|20)\d\d(?!\d))\d{4,}(?![\w.,:/-])")
 # English that is the same in every language: names, formats, units
-SAME_EVERYWHERE = frozenset({"saylau", "JSON", "CSV", "OpenAPI", "Parquet", "SHA-256", "KATO"})
+SAME_EVERYWHERE = frozenset(
+    {"saylau", "JSON", "CSV", "OpenAPI", "Parquet", "SHA-256", "KATO", "NIST", "CDF", "ZIP", "Excel"}
+)
 
 
 class _Text(HTMLParser):
