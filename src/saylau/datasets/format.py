@@ -215,7 +215,13 @@ FIGURES = Resource(
         Column(
             "party", C, "The party, for figures about one party's nominees.", ref="parties.code"
         ),
-        Column("nomination", S, "Breakdown by way of nomination.", True, _values(Nomination)),
+        Column(
+            "nomination",
+            S,
+            "Breakdown by way of nomination.",
+            True,
+            (Nomination.PARTY.value, Nomination.SELF.value, Nomination.ALL.value),
+        ),
         Column("sex", S, "Breakdown by sex.", True, _values(Sex)),
         Column("value", D, "The number exactly as published.", True),
         Column("approximate", B, "true when the source gives the number as rounded.", True),
@@ -324,6 +330,14 @@ CANDIDATES = Resource(
             C,
             "Nominating party; empty for a self-nominated candidate.",
             ref="parties.code",
+        ),
+        Column(
+            "nominated_by",
+            S,
+            "Who nominated: party, self or higher_akim (the akim of the higher unit); empty: "
+            "party when a party is named, else self.",
+            False,
+            (Nomination.PARTY.value, Nomination.SELF.value, Nomination.HIGHER_AKIM.value),
         ),
         Column("sex", S, "Sex.", False, (Sex.MALE.value, Sex.FEMALE.value)),
         Column("birth_date", DT, "Date of birth.", True),
