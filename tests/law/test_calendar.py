@@ -98,7 +98,9 @@ def test_the_real_2023_calendar_called_9_august_for_17_september():
 
 def test_the_other_2023_call_14_june_for_23_july_is_not_late():
     ground = Ground(GroundKind.TERM_END, date(2023, 7, 24))
-    assert check_call(date(2023, 7, 23), RURAL_2023, called_on=date(2023, 6, 14), ground=ground) == []
+    assert (
+        check_call(date(2023, 7, 23), RURAL_2023, called_on=date(2023, 6, 14), ground=ground) == []
+    )
 
 
 def test_the_old_model_would_have_reported_the_real_calls_late():

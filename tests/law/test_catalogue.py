@@ -208,7 +208,9 @@ def test_the_call_is_counted_from_its_ground():
 
 def test_too_few_candidates_withdrawal_and_the_higher_akim():
     rural, district = law_version("rural-akim-2021"), law_version("district-akim-2023")
-    assert rural.integer("min_candidates_at_close") == district.integer("min_candidates_at_close") == 2
+    assert (
+        rural.integer("min_candidates_at_close") == district.integer("min_candidates_at_close") == 2
+    )
     assert rural.integer("nomination_extension_max_days") == 5
     assert district.integer("nomination_extension_max_days") == 3
     for law in (rural, district):
@@ -410,7 +412,10 @@ def _no_rules(versions: dict[str, Any], rules: dict[str, Any]) -> None:
         (_break_rule(0, colour="red"), "unknown keys"),
         (_break_rule(0, settings=["min_candidate_age"]), "has no setting"),
         (_break_rule(14, article="12"), "not law"),
-        (_break_setting("rural-akim-2021", "single_candidate_threshold", note=None), "needs a note"),
+        (
+            _break_setting("rural-akim-2021", "single_candidate_threshold", note=None),
+            "needs a note",
+        ),
         (_break_setting("rural-akim-2021", "winner_rule", value="runoff"), "expected one of"),
         (_break_setting("rural-akim-2021", "signature_share", value="0.01"), "exact share"),
         (_break_setting("rural-akim-2021", "polls_open", value="25:00"), "local time"),

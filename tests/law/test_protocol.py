@@ -320,7 +320,9 @@ def test_p112_stationary_and_portable_boxes_add_up_to_ballots_in_the_boxes():
 
 
 def test_p113_no_box_holds_more_than_was_issued_for_it():
-    protocol = make(**{**SPLIT, "ballots_in_stationary_boxes": 620, "ballots_in_portable_boxes": 70})
+    protocol = make(
+        **{**SPLIT, "ballots_in_stationary_boxes": 620, "ballots_in_portable_boxes": 70}
+    )
     findings = check_protocol(protocol, candidates=CANDIDATES, law=RURAL_2023)
     assert [f.code for f in findings] == ["P.113"]
     assert set(findings[0].fields) == {"ballots_in_portable_boxes", "ballots_issued_outside"}
@@ -355,15 +357,15 @@ def test_p110_marks_for_a_withdrawn_candidate_are_invalid_by_default():
     ok = check_protocol(protocol, candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])
     assert errors(ok) == []  # 60 invalid ballots: only the plausibility warning P.201
     zero = make(votes={"kz-c1": 400, "kz-c2": 200, "kz-c3": 0}, invalid=60)
-    assert errors(check_protocol(zero, candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])) == []
+    assert (
+        errors(check_protocol(zero, candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])) == []
+    )
     counted = check_protocol(make(), candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])
     assert [f.code for f in counted] == ["P.110"]
     assert "invalid ballots" in counted[0].message("en")
     assert counted[0].confidence is Confidence.UNCONFIRMED  # withdrawn_votes is [?]
     # Without the withdrawal the same count is for no one on the ballot: P.109.
-    assert "P.109" in [
-        f.code for f in check_protocol(make(), candidates=active, law=RURAL_2023)
-    ]
+    assert "P.109" in [f.code for f in check_protocol(make(), candidates=active, law=RURAL_2023)]
 
 
 def test_p110_with_separate_lines_the_count_is_required():

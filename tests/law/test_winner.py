@@ -323,9 +323,7 @@ def test_marks_for_a_withdrawn_candidate_count_for_no_one():
 
 def test_a_withdrawal_that_leaves_one_candidate_applies_the_single_candidate_rule():
     law = law_version("rural-akim-2023").with_settings(withdrawn_votes="separate")
-    outcome = determine_winner(
-        OkrugTotals({"a": 240}, 30, 1000, 500, withdrawn={"b": 180}), law
-    )
+    outcome = determine_winner(OkrugTotals({"a": 240}, 30, 1000, 500, withdrawn={"b": 180}), law)
     # 240 of the 500 who took part is not more than half: a repeat election.
     assert isinstance(outcome, RepeatElection)
     assert outcome.reason is RepeatReason.SINGLE_CANDIDATE_BELOW_THRESHOLD

@@ -1,6 +1,7 @@
 """Immutable typed records for the domain glossary of DESIGN.md. No I/O, imports nothing of ours."""
 
 from saylau.domain.model import (
+    HOME_VOTING_FIELDS,
     AdminUnitKind,
     Candidate,
     Commission,
@@ -9,7 +10,6 @@ from saylau.domain.model import (
     District,
     Election,
     ElectionType,
-    HOME_VOTING_FIELDS,
     Figure,
     Level,
     Measure,
@@ -28,6 +28,7 @@ from saylau.domain.model import (
 )
 
 __all__ = [
+    "HOME_VOTING_FIELDS",
     "AdminUnitKind",
     "Candidate",
     "Commission",
@@ -37,7 +38,6 @@ __all__ = [
     "Election",
     "ElectionType",
     "Figure",
-    "HOME_VOTING_FIELDS",
     "Level",
     "Measure",
     "Names",
