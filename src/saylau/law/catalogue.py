@@ -1050,6 +1050,14 @@ def rule(code: str) -> Rule:
     return catalogue().rule(code)
 
 
+def version_in_force(election_type: ElectionType, day: date) -> LawVersion | None:
+    """The law version of ``election_type`` in force on ``day`` (K.012), if any."""
+    for version in catalogue().versions:
+        if version.election_type is election_type and version.in_force_on(day):
+            return version
+    return None
+
+
 def rules_for(law_version: LawVersion | str, on_date: date | None = None) -> tuple[Rule, ...]:
     """The rules that apply to ``law_version``, in catalogue order.
 
