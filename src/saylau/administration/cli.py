@@ -16,7 +16,7 @@ from saylau.administration import finance, recall, setup
 from saylau.administration.errors import AdminError
 from saylau.datasets import reader
 from saylau.domain import ElectionType, Names
-from saylau.i18n import fmt_decimal, t
+from saylau.i18n import fmt_decimal, fmt_int, t
 from saylau.law.calendar import Ground, GroundKind
 from saylau.law.catalogue import Finding
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
@@ -428,7 +428,7 @@ def finance_report(
                 Cell(line.key, line.key),
                 _tenge(line.allocated_tiyn, lang),
                 _tenge(line.spent_tiyn, lang),
-                Cell(line.count, "" if line.count is None else f"{line.count:,}"),
+                Cell(line.count, "" if line.count is None else fmt_int(line.count, lang)),
                 Cell(line.note, line.note or ""),
             ]
         )
@@ -1128,7 +1128,9 @@ def tabulate_command(
             outcomes: dict[str, str] = {}
             if chosen is Level.OKRUG:
                 for r in results.okrug_results(session, election):
-                    labels = results.candidate_labels(session, election, r.candidates, lang)
+                    labels = results.candidate_labels(
+                        session, election, [*r.candidates, *r.withdrawn], lang
+                    )
                     outcomes[r.okrug] = (
                         results.with_names(summary(r.outcome, lang), labels)
                         if r.outcome is not None
@@ -1207,7 +1209,9 @@ def explain_command(
                 if chosen is None:
                     raise AdminError("T.001", "okrug", okrug=okrug, election="-")
             result = results.okrug_result(session, chosen, okrug, provisional=provisional)
-            names = results.candidate_labels(session, chosen, result.candidates, lang)
+            names = results.candidate_labels(
+                session, chosen, [*result.candidates, *result.withdrawn], lang
+            )
             lines = [
                 t(
                     "admin.explain.header",
@@ -1300,7 +1304,9 @@ def certify_command(
             assert result.outcome is not None
             erow = election_row(session, election)
             names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-            labels = results.candidate_labels(session, election, result.candidates, lang)
+            labels = results.candidate_labels(
+                session, election, [*result.candidates, *result.withdrawn], lang
+            )
             html = final_protocol.render(
                 record_json=row.record,
                 sha256=row.sha256,

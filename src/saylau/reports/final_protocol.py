@@ -27,6 +27,30 @@ COUNT_FIELDS = (
 )
 
 
+HOME_VOTING = (
+    "ballots_issued_in_station",
+    "ballots_issued_outside",
+    "ballots_in_stationary_boxes",
+    "ballots_in_portable_boxes",
+)
+
+
+def _home_voting(record: dict[str, object], lang: str) -> dict[str, object] | None:
+    """The home-voting split of the record (absent in records without it)."""
+    found = record.get("home_voting")
+    if not isinstance(found, dict):
+        return None
+    return {
+        "note": t(
+            "fp.home_voting",
+            lang,
+            stations=fmt_int(int(found["stations_with_split"]), lang),
+            expected=fmt_int(int(record["stations_reported"]), lang),  # type: ignore[call-overload]
+        ),
+        "rows": [(key, fmt_int(int(found[key]), lang)) for key in HOME_VOTING],
+    }
+
+
 def _environment() -> Environment:
     return Environment(
         autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
@@ -73,6 +97,11 @@ def render(
             for c in record["candidates"]
         ],
         against_all=None if record["against_all"] is None else fmt_int(record["against_all"], lang),
+        home_voting=_home_voting(record, lang),
+        withdrawn=[
+            {"name": w["name"], "marks": fmt_int(int(w["marks"]), lang)}
+            for w in record.get("withdrawn", [])
+        ],
         outcome_text=outcome_text,
         trace=trace,
         sha256=sha256,

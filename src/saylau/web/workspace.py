@@ -1000,7 +1000,9 @@ def _okrug_context(session: Session, desk: Desk, election: str, okrug: str) -> d
     ctx = desk.ctx
     require(session, desk.actor, Permission.READ_AUDIT, okrug)
     result = results.okrug_result(session, election, okrug, provisional=True)
-    labels = results.candidate_labels(session, election, result.candidates, ctx.lang)
+    labels = results.candidate_labels(
+        session, election, [*result.candidates, *result.withdrawn], ctx.lang
+    )
     cert = results.certification(session, election, okrug)
     current = None
     if cert is not None and result.totals.complete and result.outcome is not None:
@@ -1200,7 +1202,9 @@ def okrug_final_protocol(
             return _refused(desk, ctx.t("web.ws.cert_stale"), 409)
         erow = election_row(session, election)
         names = {"kk": erow.name_kk, "ru": erow.name_ru, "en": erow.name_en}
-        labels = results.candidate_labels(session, election, result.candidates, doc)
+        labels = results.candidate_labels(
+            session, election, [*result.candidates, *result.withdrawn], doc
+        )
         html = final_protocol.render(
             record_json=cert.record,
             sha256=cert.sha256,
