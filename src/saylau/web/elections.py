@@ -979,8 +979,14 @@ def election_station(
             | {c for c, row in night.candidates.items() if row.contest.endswith(":" + okrug_code)}
         )
         labels = {c: night.labels.get(c, c) for c in contest_candidates}
+        # the home-voting split only where a version of the protocol gives it
+        shown = (
+            COUNTS
+            if any(v.ballots_issued_outside is not None for v in versions)
+            else BASE_COUNTS
+        )
         if current is not None:
-            for field_name in COUNTS:
+            for field_name in shown:
                 value = getattr(current, field_name)
                 night.live[f"protocol.{field_name}"] = "–" if value is None else ctx.int(value)
             for c in contest_candidates:
@@ -1013,12 +1019,6 @@ def election_station(
                             )
                         )
                     night.live[f"version.{v.version}"] = " · ".join(line)
-        # the home-voting split only where a version of the protocol gives it
-        shown = (
-            COUNTS
-            if any(v.ballots_issued_outside is not None for v in versions)
-            else BASE_COUNTS
-        )
         table = ReportTable(
             "versions",
             ctx.t("web.night.versions.title"),

@@ -38,8 +38,9 @@ from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import election_row, law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
-from saylau.domain import Protocol
-from saylau.law.catalogue import Finding, LawVersion, rules_for
+from saylau.administration.steps import withdrawn_on_ballot
+from saylau.domain import HOME_VOTING_FIELDS, Protocol
+from saylau.law.catalogue import Finding, LawVersion, WithdrawnVotes, rules_for
 from saylau.law.protocol import check_protocol
 from saylau.law.winner import LotsRequired, summary
 from saylau.reports import final_protocol
@@ -64,6 +65,7 @@ SESSION_COOKIE = "saylau_session"
 SIGNIN_COOKIE = "saylau_signin"
 COOKIE_PATH = "/workspace"
 COUNTS = protocols.COUNT_FIELDS
+HOME_VOTING = frozenset(HOME_VOTING_FIELDS)
 AUDIT_PAGE = 100
 SHOW = ("all", "missing", "received", "held", "awaiting_second", "discrepancy")
 OKRUG_FIELDS = frozenset(
@@ -540,6 +542,7 @@ class EntryForm:
     problems: list[Message] = field(default_factory=list)
     general: list[str] = field(default_factory=list)
     rules_json: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def by_name(self) -> dict[str, FormField]:
         """Fields by form name (the reason included)."""
@@ -572,11 +575,26 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         if e.station == station and e.version == current + 1
     ]
     fields = [
-        FormField(name, t_label(name, ctx.lang))
+        FormField(name, t_label(name, ctx.lang), kind="home" if name in HOME_VOTING else "count")
         for name in COUNTS
         if name != "against_all" or law.against_all_on_ballot
     ]
     fields += [FormField(f"votes.{c}", labels.get(c, c), kind="votes") for c in candidates]
+    contest = contest_code(info.code, row.okrug)
+    withdrawn = withdrawn_on_ballot(session, [contest]).get(contest, [])
+    withdrawn_labels = _labels(session, info.code, withdrawn, ctx.lang)
+    notes: list[str] = []
+    how = law.withdrawn_votes if withdrawn else None
+    for code in withdrawn:
+        label = withdrawn_labels.get(code, code)
+        if how is WithdrawnVotes.SEPARATE:
+            fields.append(
+                FormField(
+                    f"votes.{code}", ctx.t("web.ws.form.withdrawn_line", name=label), kind="votes"
+                )
+            )
+        else:
+            notes.append(ctx.t("web.ws.form.withdrawn_invalid", name=label))
     blocked = None
     entry_no = 1
     if setup.double_entry:
@@ -611,10 +629,14 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         blocked=blocked,
         pending=pending,
         accepted_version=current,
+        notes=notes,
     )
     form.rules_json = _rules_json(
         ctx, law, labels, roll.registered_voters if roll else None, fields
     )
+    if how is WithdrawnVotes.SEPARATE:
+        form.rules_json["withdrawn"] = {c: withdrawn_labels.get(c, c) for c in withdrawn}
+        form.rules_json["withdrawn_how"] = ctx.t(f"law.withdrawn_votes.{how.value}")
     return form
 
 
@@ -702,8 +724,8 @@ def _read_form(
         raw = data.get(f.name, "").strip().replace("\u00a0", "").replace(" ", "")
         f.value = data.get(f.name, "").strip()
         if raw == "":
-            if f.kind == "votes" or f.name == "against_all":
-                continue  # the law reports a missing count (P.106, P.108)
+            if f.kind == "votes" or f.name in protocols.OPTIONAL_COUNTS:
+                continue  # the law reports a missing count (P.106, P.108, P.114)
             malformed.append(
                 {"code": "", "fields": [f.name], "message": ctx.t("web.ws.form.required")}
             )
@@ -763,17 +785,20 @@ def entry_findings(session: Session, entry: ProtocolEntryRow) -> list[Finding]:
         station=entry.station,
         election=entry.election,
         version=entry.version,
-        **{k: values[k] for k in COUNTS},
+        # entries made before home voting was split out have no such keys
+        **{k: values.get(k) for k in COUNTS},
         votes=values["votes"],
     )
     station = session.get(StationRow, entry.station)
     assert station is not None
     roll = session.get(StationRollRow, (entry.election, entry.station))
+    contest = contest_code(entry.election, station.okrug)
     return check_protocol(
         protocol,
-        candidates=registered_candidates(session, contest_code(entry.election, station.okrug)),
+        candidates=registered_candidates(session, contest),
         law=law_for(session, entry.election),
         registered_voters=roll.registered_voters if roll else None,
+        withdrawn=withdrawn_on_ballot(session, [contest]).get(contest, []),
     )
 
 
