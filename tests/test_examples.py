@@ -89,6 +89,7 @@ def create(cli: Cli, code: str, date: str, *ground: str) -> None:
 
 
 TERM_2025 = ("--term-ends", "2025-07-30", "--called-on", "2025-06-01")
+NAMES_X = ("--name-kk", "x", "--name-ru", "x", "--name-en", "x")
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -175,7 +176,7 @@ def every_rule_main_election(cli: Cli, out: Path) -> None:
     e = "every-rule-2025"
     cli.refused(["S.005", "K.001"], "election", "create", e, "--type", "rural_akim",
                 "--date", "2025-07-20", "--term-ends", "2025-07-30", "--called-on", "2025-06-21",
-                "--territory", "KZ-15", "--name-kk", "x", "--name-ru", "x", "--name-en", "x")  # fmt: skip
+                "--territory", "KZ-15", *NAMES_X)  # fmt: skip
     create(cli, e, "2025-07-20", *TERM_2025)
     assert "contests: 6" in cli.ok("election", "load", e, str(EVERY), "--as", "tec")
     # nominations: four refusals, one appeal
@@ -306,7 +307,7 @@ def every_rule_recall_and_by_election(cli: Cli, out: Path) -> None:
     # called more than a month after the early termination of 8 Dec 2025: late (K.001)
     cli.refused(["S.005", "K.001"], "election", "create", by, "--type", "rural_akim",
                 "--date", "2026-03-15", "--terminated", "2025-12-08", "--called-on", "2026-01-20",
-                "--territory", "KZ-15", "--name-kk", "x", "--name-ru", "x", "--name-en", "x")  # fmt: skip
+                "--territory", "KZ-15", *NAMES_X)  # fmt: skip
     create(cli, by, "2026-03-15", "--terminated", "2025-12-08", "--called-on", "2026-01-05")
     cli.ok(*called)
     steps = json.loads(cli.ok("recall", "show", "er-plurality", "-f", "json"))

@@ -190,7 +190,8 @@ def test_an_extension_when_one_candidate_stands_and_the_nomination_checks_follow
     assert states["t-o2"].state is steps.OkrugState.ENOUGH
     assert (states["t-o1"].minimum, states["t-o1"].max_days) == (2, 5)
 
-    def extend(days: int, okrug: str = "t-o1", when: dt.datetime = at(2025, 6, 25, 10)):
+    def extend(days: int, okrug: str = "t-o1", when: dt.datetime | None = None):
+        when = when or at(2025, 6, 25, 10)
         return lambda s: steps.extend_nomination(
             s, ADMIN, election=E, okrug=okrug, days=days, decided_at=when, document="TEC 4/1"
         )
@@ -279,7 +280,8 @@ def test_a_withdrawal_after_the_ballots_were_printed(called: Saylau):
         withdraw("t-q3", at(2025, 7, 15, 9), printed=True)(session)
     # Marks for t-q3 are invalid by default: a count on the line is refused (P.110) ...
     with pytest.raises(AdminError) as raised:
-        submit(called, ADMIN, protocol(E, "t-s2", {"t-q1": 300, "t-q2": 200, "t-q3": 40}, voters=800))
+        counted = protocol(E, "t-s2", {"t-q1": 300, "t-q2": 200, "t-q3": 40}, voters=800)
+        submit(called, ADMIN, counted)
     assert [d["code"] for d in raised.value.details] == ["P.110"]
     # ... zero or no count is accepted, the marks being among the invalid ballots.
     zero = protocol(E, "t-s2", {"t-q1": 300, "t-q2": 200, "t-q3": 0}, invalid=25, voters=800)

@@ -83,7 +83,18 @@ OKRUG_FIELDS = frozenset(
         "by_election",
     }
 )
-NOTES = ("signed_in", "acknowledged", "resolved", "certified", "lots", "recall")
+NOTES = (
+    "signed_in",
+    "acknowledged",
+    "resolved",
+    "certified",
+    "lots",
+    "recall",
+    "created",
+    "loaded",
+    "extended",
+    "withdrawn",
+)
 
 
 # --- who is signed in ------------------------------------------------------------------------
@@ -384,7 +395,12 @@ def home(desk: DeskDep) -> Response:
         desk,
         ctx,
         "ws_home.html",
-        {"title": ctx.t("web.ws.home.title"), "elections": items, "note": _note(ctx)},
+        {
+            "title": ctx.t("web.ws.home.title"),
+            "elections": items,
+            "note": _note(ctx),
+            "can_setup": desk.may(Permission.SETUP),
+        },
     )
 
 
