@@ -50,6 +50,7 @@ from saylau.law.catalogue import Confidence, Family, Finding, law_versions
 from saylau.store import datasets as store_datasets
 from saylau.store.schema import CandidateRow, ContestRow, NominationDecisionRow, PartyNameRow
 from saylau.web import election_data
+from saylau.web.elections import with_names
 from saylau.web.live import almaty_text
 from saylau.web.workspace import (
     Desk,
@@ -587,7 +588,11 @@ def _nominations_values(session: Session, desk: Desk, election: str) -> dict[str
     by_okrug: dict[str, list[CandidateLine]] = {}
     for candidate in candidates:
         decision = decisions.get(candidate.code)
-        reasons = _reasons(decision, ctx.lang) if decision is not None else []
+        reasons = (
+            [with_names(r, {candidate.code: candidate.name}) for r in _reasons(decision, ctx.lang)]
+            if decision is not None
+            else []
+        )
         gone = withdrawn.get(candidate.code)
         kind = (
             "higher_akim"
