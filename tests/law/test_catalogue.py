@@ -570,11 +570,39 @@ def test_catalogue_markdown_is_a_table_in_each_language():
 
 
 def test_docs_law_md_contains_the_current_generated_tables():
+    from saylau.law.docs import main, regenerate
+
     docs = (ROOT / "docs" / "law.md").read_text(encoding="utf-8")
-    assert catalogue_markdown("en") in docs, "regenerate the catalogue table in docs/law.md"
-    assert settings_markdown("en", unconfirmed_only=True) in docs, (
-        "regenerate the unconfirmed settings table in docs/law.md"
-    )
+    assert catalogue_markdown("en") in docs, "run: python -m saylau.law.docs docs/law.md"
+    assert settings_markdown("en") in docs, "run: python -m saylau.law.docs docs/law.md"
+    assert regenerate(docs) == docs
+    assert main(["--check", str(ROOT / "docs" / "law.md")]) == 0
+
+
+def test_the_docs_list_each_rule_and_setting_with_its_source_and_mark():
+    docs = (ROOT / "docs" / "law.md").read_text(encoding="utf-8")
+    for r in catalogue().rules:
+        [line] = [x for x in docs.splitlines() if x.startswith(f"| {r.code} |")]
+        assert r.source.replace("|", "\\|")[:60] in line, r.code
+        assert f"| {r.confidence.value} |" in line, r.code
+    for version in law_versions():
+        for setting in version.settings:
+            assert f"| {version.code} | `{setting.name}` " in docs, (version.code, setting.name)
+    assert "## Marks changed in the second pass" in docs
+
+
+def test_regenerate_fills_only_known_blocks(tmp_path: Path):
+    from saylau.law.docs import main, regenerate
+
+    page = "x\n<!-- generated: settings_markdown(\"en\") -->\nSTALE\n<!-- end generated -->\ny\n"
+    fresh = regenerate(page)
+    assert "STALE" not in fresh and settings_markdown("en") in fresh and fresh.endswith("y\n")
+    target = tmp_path / "law.md"
+    target.write_text(page, encoding="utf-8")
+    assert main(["--check", str(target)]) == 1
+    assert main([str(target)]) == 0 and main(["--check", str(target)]) == 0
+    with pytest.raises(ValueError):
+        regenerate("<!-- generated: nothing() -->\n<!-- end generated -->")
 
 
 def test_settings_markdown_lists_only_unconfirmed_settings_when_asked():

@@ -166,8 +166,8 @@ def test_setup_and_nominations_in_kazakh_and_russian(browser, base_url, tmp_path
     page.wait_for_load_state()
     days = page.locator("#ext-demo-zhanaauyl-days")
     assert days.get_attribute("aria-invalid") == "true"
-    assert "K.010" in page.locator(f'form[action="{BASE}/okrug/demo-zhanaauyl/extend"]').inner_text()
     extend = page.locator(f'form[action="{BASE}/okrug/demo-zhanaauyl/extend"]')
+    assert "K.010" in extend.inner_text()
     extend.locator("input[name=days]").fill("3")
     extend.locator("input[name=decided_at]").fill(f"{story.days(0)}T15:00")
     extend.locator("button[type=submit]").click()
