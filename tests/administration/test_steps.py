@@ -414,3 +414,18 @@ def test_nothing_is_created_for_an_unknown_okrug(called: Saylau):
 def test_create_keeps_working_for_the_existing_builders(service: Saylau):
     with service.transaction() as session:
         create(session, "t-plain", [OKRUG_ONE])
+
+
+def test_a_nominee_of_the_higher_akim_is_named_so_in_results(world: Saylau):
+    row = {**candidate_row("t-h9", "t-ob", signatures=0), "nominated_by": "higher_akim"}
+    with world.transaction() as session:
+        nominations.nominate(session, ADMIN, "t-2025", candidates_content([row]))
+    submit(world, ADMIN, protocol("t-2025", "t-sb1", {"t-cb1": 300, "t-cb2": 200, "t-h9": 100},
+                                  voters=900))  # fmt: skip
+    with world.session() as session:
+        labels = results.candidate_labels(session, "t-2025", ["t-h9", "t-cb1"], "ru")
+        record = results.result_record(session, results.okrug_result(session, "t-2025", "t-ob"))
+    assert labels["t-h9"].endswith("(выдвинут вышестоящим акимом)")
+    entries = {c["code"]: c for c in record["candidates"]}  # type: ignore[union-attr]
+    assert entries["t-h9"]["nominated_by"] == "higher_akim"
+    assert "nominated_by" not in entries["t-cb1"]  # other records keep their shape

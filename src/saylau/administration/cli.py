@@ -1149,6 +1149,9 @@ def tabulate_command(
         Col("against_all", t("fp.against_all", lang), "right"),
         Col("votes", t("fp.votes", lang)),
     ]
+    home = any(item.stations_with_split for item in totals)  # type: ignore[attr-defined]
+    if home:
+        columns.append(Col("ballots_issued_outside", t("admin.tabulate.home_voting", lang)))
     if outcomes:
         columns.append(Col("outcome", t("fp.outcome", lang)))
     table = ReportTable("tabulation", t("admin.tabulate.title", lang, election=election), columns)
@@ -1169,6 +1172,23 @@ def tabulate_command(
             Cell(item.against_all, "" if item.against_all is None else str(item.against_all)),  # type: ignore[attr-defined]
             Cell(json.dumps(item.votes), ", ".join(f"{k}: {v}" for k, v in item.votes.items())),  # type: ignore[attr-defined]
         ]
+        if home:
+            split = item.stations_with_split  # type: ignore[attr-defined]
+            row.append(
+                Cell(
+                    item.ballots_issued_outside,  # type: ignore[attr-defined]
+                    t(
+                        "admin.tabulate.home_voting_cell",
+                        lang,
+                        outside=fmt_int(item.ballots_issued_outside, lang),  # type: ignore[attr-defined]
+                        portable=fmt_int(item.ballots_in_portable_boxes, lang),  # type: ignore[attr-defined]
+                        stations=split,
+                        reported=item.stations_reported,  # type: ignore[attr-defined]
+                    )
+                    if split
+                    else "",
+                )
+            )
         if outcomes:
             row.append(Cell(outcomes.get(item.unit, ""), outcomes.get(item.unit, "")))  # type: ignore[attr-defined]
         table.rows.append(row)

@@ -226,12 +226,13 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
             )
         )
     }
-    parties = {
-        c.code: c.party
+    rows = {
+        c.code: c
         for c in session.scalars(
             select(CandidateRow).where(CandidateRow.code.in_(result.candidates))
         )
     }
+    parties = {code: row.party for code, row in rows.items()}
     totals = result.totals
     outcome = result.outcome
     record: dict[str, object] = {
@@ -254,6 +255,12 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
                 "name": names.get(c, c),
                 "party": parties.get(c),
                 "votes": totals.votes.get(c, 0),
+                # only when so: records of party and self-nominees keep their fingerprints
+                **(
+                    {"nominated_by": "higher_akim"}
+                    if c in rows and rows[c].nominated_by == "higher_akim"
+                    else {}
+                ),
             }
             for c in result.candidates
         ],
@@ -374,7 +381,10 @@ def candidate_labels(
     parties = party_short_names(session, day, lang)
     labels: dict[str, str] = {}
     for row in session.scalars(select(CandidateRow).where(CandidateRow.code.in_(list(codes)))):
-        party = parties.get(row.party, row.party) if row.party else t("fp.self", lang)
+        if row.nominated_by == "higher_akim":
+            party = t("fp.higher_akim", lang)
+        else:
+            party = parties.get(row.party, row.party) if row.party else t("fp.self", lang)
         labels[row.code] = f"{row.name} ({party})"
     return labels
 

@@ -351,17 +351,23 @@ def standings(
     """Every okrug of ``election`` with its candidates standing, at ``at`` (now by default):
     nomination still open, enough candidates, too few (an extension of up to
     ``nomination_extension_max_days`` is available, K.010) or extended."""
+    from saylau.administration.nominations import registered_by_contest
     from saylau.administration.setup import contests
 
     now = at or dt.datetime.now(dt.UTC)
     events, law = base_calendar(session, election)
     rows = contests(session, election)
-    gone = withdrawals(session, [c.code for c in rows])
+    codes = [c.code for c in rows]
+    # a handful of queries for the whole election, not a few per okrug
+    gone = withdrawals(session, codes)
+    registered = registered_by_contest(session, codes, include_withdrawn=True)
+    extensions = {row.contest: row for row in reversed(_steps(session, codes, EXTENSION))}
     minimum = law.integer("min_candidates_at_close")
     out: list[OkrugStanding] = []
     for contest in rows:
-        standing = tuple(_standing(session, contest.code))
-        step = extension_of(session, contest.code)
+        left = {r.candidate for r in gone.get(contest.code, [])}
+        standing = tuple(c for c in registered.get(contest.code, []) if c not in left)
+        step = extensions.get(contest.code)
         extension = (
             _extension(
                 events,

@@ -89,7 +89,9 @@ def render(
         candidates=[
             {
                 "name": c["name"],
-                "party": (parties or {}).get(c["party"], c["party"])
+                "party": t("fp.higher_akim", lang)
+                if c.get("nominated_by") == "higher_akim"
+                else (parties or {}).get(c["party"], c["party"])
                 if c["party"]
                 else t("fp.self", lang),
                 "votes": fmt_int(int(c["votes"]), lang),
