@@ -265,3 +265,19 @@ def test_roles_territory_and_csrf(tec, service: Saylau):
     )  # another region
     assert outside.status_code == 403 and "X.002" in outside.text
     assert count(service, ElectionRow) == elections
+
+
+def test_days_left_of_a_day_and_of_a_moment():
+    import datetime as dt
+
+    from saylau.web.workspace_setup import TZ, days_left
+
+    now = dt.datetime(2025, 6, 24, 17, 0, tzinfo=TZ)
+    assert days_left(dt.date(2025, 6, 24), now, "en") == ("today", "today")
+    assert days_left(dt.date(2025, 6, 27), now, "en") == ("3 day(s) left", "soon")
+    assert days_left(dt.date(2025, 7, 27), now, "kk") == ("33 күн қалды", "later")
+    assert days_left(dt.date(2025, 6, 23), now, "ru") == ("прошёл", "past")
+    closes = dt.datetime(2025, 6, 24, 18, 0, tzinfo=TZ)
+    assert days_left(closes, now, "en") == ("today", "today")
+    assert days_left(closes, closes, "en") == ("passed", "past")  # from that moment on
+    assert days_left(None, now, "en") == ("–", "none")

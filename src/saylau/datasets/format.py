@@ -440,14 +440,16 @@ def format_markdown() -> str:
     ]
     from saylau.i18n import t
 
-    for number in range(1, 33):
+    for number in range(1, 34):
         code = f"I.{number:03d}"
         lines.append(f"| {code} | {t(f'import.{code}', 'en').replace('|', '/')} |")
     lines += [
         "",
         "Figures also obey: a count measure is a whole number ≥ 0 (I.004, I.005); a percentage",
         "is at most 100 (I.017); level `republic` has unit `KZ` (I.021); level `region` names a",
-        "known region (I.009); a figure for a party has nomination `party` (I.020).",
+        "known region (I.009); a figure for a party has nomination `party` (I.020). A",
+        "candidate's `nominated_by` fits the `party` column: `party` names a party, `self` and",
+        "`higher_akim` name none (I.033).",
         "",
     ]
     return "\n".join(lines)

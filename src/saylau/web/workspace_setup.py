@@ -45,6 +45,7 @@ from saylau.administration.lawctx import election_row
 from saylau.datasets import reader
 from saylau.datasets.format import CANDIDATES
 from saylau.domain import ElectionType, Names
+from saylau.i18n import fmt_date, t
 from saylau.law.calendar import ALMATY, CalendarEvent, Ground, GroundKind
 from saylau.law.catalogue import Confidence, Family, Finding, law_versions
 from saylau.store import datasets as store_datasets
@@ -152,8 +153,6 @@ def _finding_text(finding: Finding, lang: str) -> str:
 
 
 def _source_word(lang: str) -> str:
-    from saylau.i18n import t
-
     return t("admin.source", lang)
 
 
@@ -363,15 +362,11 @@ def _moment_text(value: object, lang: str) -> str:
     if isinstance(value, dt.datetime):
         return almaty_text(value, lang)
     assert isinstance(value, dt.date)
-    from saylau.i18n import fmt_date
-
     return fmt_date(value, lang)
 
 
 def days_left(deadline: object, now: dt.datetime, lang: str) -> tuple[str, str]:
     """The days left until ``deadline`` in ``lang`` and a state (past, today, soon, later)."""
-    from saylau.i18n import t
-
     if deadline is None:
         return "–", "none"
     if isinstance(deadline, dt.datetime):
