@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -841,6 +841,36 @@ async def nominations_one(request: Request, desk: DeskDep, election: str) -> Res
     return await run_in_threadpool(work)
 
 
+def _step(
+    desk: Desk,
+    election: str,
+    values: Mapping[str, str],
+    errors: Errors,
+    act: Callable[[Session], object] | None,
+    *,
+    failed: str,
+    done: str,
+) -> Response:
+    """Record a step through the service (``act``), unless the form already has errors;
+    a refusal is shown next to its field, a role or territory refusal as 403."""
+    ctx = desk.ctx
+    if not errors and act is not None:
+        try:
+            with ctx.service.transaction() as session:
+                act(session)
+        except AdminError as exc:
+            if _status(exc) == 403:
+                return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}")
+            _refusal(errors, exc, ctx.lang, STEP_RULE_FIELDS)
+    if errors:
+        return _nominations_refused(desk, election, errors=errors, values=values, failed=failed)
+    return _redirect(f"/workspace/{quote(election)}/nominations?done={done}")
+
+
+def _document(values: Mapping[str, str]) -> str | None:
+    return (values.get("document") or "").strip()[:500] or None
+
+
 @router.post("/{election}/okrug/{okrug}/extend")
 async def okrug_extend(request: Request, desk: DeskDep, election: str, okrug: str) -> Response:
     """Record an extension of nomination (``steps.extend_nomination``, K.010)."""
@@ -857,28 +887,21 @@ async def okrug_extend(request: Request, desk: DeskDep, election: str, okrug: st
             errors.add("days", ctx.t("web.ws.form.integer"))
         if moment is None:
             errors.add("decided_at", ctx.t("web.ws.form.datetime"))
-        if not errors:
-            try:
-                with ctx.service.transaction() as session:
-                    steps.extend_nomination(
-                        session,
-                        desk.actor,
-                        election=election,
-                        okrug=okrug,
-                        days=int(raw),
-                        decided_at=moment,  # type: ignore[arg-type]
-                        document=(values.get("document") or "").strip()[:500] or None,
-                        lang=ctx.lang,
-                    )
-            except AdminError as exc:
-                if _status(exc) == 403:
-                    return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}")
-                _refusal(errors, exc, ctx.lang, STEP_RULE_FIELDS)
-        if errors:
-            return _nominations_refused(
-                desk, election, errors=errors, values=values, failed=f"extend:{okrug}"
+
+        def act(session: Session) -> object:
+            assert moment is not None
+            return steps.extend_nomination(
+                session,
+                desk.actor,
+                election=election,
+                okrug=okrug,
+                days=int(raw),
+                decided_at=moment,
+                document=_document(values),
+                lang=ctx.lang,
             )
-        return _redirect(f"/workspace/{quote(election)}/nominations?done=extended")
+
+        return _step(desk, election, values, errors, act, failed=f"extend:{okrug}", done="extended")
 
     return await run_in_threadpool(work)
 
@@ -894,6 +917,10 @@ async def candidate_withdraw(
         ctx = desk.ctx
         if not _csrf_ok(desk, request, values):
             return _csrf_refused(desk)
+        with ctx.service.session() as session:
+            row = session.get(CandidateRow, candidate)
+            if row is None or not row.contest.startswith(election + ":"):
+                return _refused(desk, ctx.t("web.ws.nom.no_candidate", code=candidate), 404)
         errors = Errors()
         moment = _moment(values.get("applied_at", ""))
         printed = values.get("ballots_printed")
@@ -901,30 +928,21 @@ async def candidate_withdraw(
             errors.add("applied_at", ctx.t("web.ws.form.datetime"))
         if printed not in ("yes", "no"):
             errors.add("ballots_printed", ctx.t("web.ws.form.choose"))
-        if not errors:
-            with ctx.service.session() as session:
-                row = session.get(CandidateRow, candidate)
-                if row is None or not row.contest.startswith(election + ":"):
-                    return _refused(desk, ctx.t("web.ws.nom.no_candidate", code=candidate), 404)
-            try:
-                with ctx.service.transaction() as session:
-                    steps.withdraw(
-                        session,
-                        desk.actor,
-                        candidate=candidate,
-                        applied_at=moment,  # type: ignore[arg-type]
-                        ballots_printed=printed == "yes",
-                        document=(values.get("document") or "").strip()[:500] or None,
-                        lang=ctx.lang,
-                    )
-            except AdminError as exc:
-                if _status(exc) == 403:
-                    return _refused(desk, f"{exc.code}: {exc.message(ctx.lang)}")
-                _refusal(errors, exc, ctx.lang, STEP_RULE_FIELDS)
-        if errors:
-            return _nominations_refused(
-                desk, election, errors=errors, values=values, failed=f"withdraw:{candidate}"
+
+        def act(session: Session) -> object:
+            assert moment is not None
+            return steps.withdraw(
+                session,
+                desk.actor,
+                candidate=candidate,
+                applied_at=moment,
+                ballots_printed=printed == "yes",
+                document=_document(values),
+                lang=ctx.lang,
             )
-        return _redirect(f"/workspace/{quote(election)}/nominations?done=withdrawn")
+
+        return _step(
+            desk, election, values, errors, act, failed=f"withdraw:{candidate}", done="withdrawn"
+        )
 
     return await run_in_threadpool(work)
