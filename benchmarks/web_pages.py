@@ -52,7 +52,8 @@ def saylau(*args: str, env: dict[str, str]) -> None:
 
 def prepare(env: dict[str, str]) -> None:
     saylau("election", "create", "demo-2025", "--type", "rural_akim", "--date", "2025-07-20",
-           "--law", "rural-akim-2023", "--territory", "KZ-11", "--synthetic",
+           "--term-ends", "2025-07-30", "--called-on", "2025-06-01", "--territory", "KZ-11",
+           "--synthetic",
            "--name-kk", "Демо", "--name-ru", "Демо", "--name-en", "Demo", env=env)
     saylau("election", "load", "demo-2025", str(DEMO), env=env)
     saylau("candidate", "nominate", "demo-2025", str(DEMO / "candidates.csv"), env=env)

@@ -25,7 +25,10 @@ DOCUMENT_NUMBER = re.compile(r"(?:№|No\.)\s*\d+")
 UNGROUPED = re.compile(r"(?<![\w.,:/#№-])(?!(?:19|20)\d\d(?!\d))\d{4,}(?![\w.,:/-])")
 # English that is the same in every language: names, formats, units
 SAME_EVERYWHERE = frozenset(
-    {"saylau", "JSON", "CSV", "OpenAPI", "Parquet", "SHA-256", "KATO", "NIST", "CDF", "ZIP", "Excel"}
+    {
+        *("saylau", "JSON", "CSV", "OpenAPI", "Parquet", "SHA-256", "KATO"),
+        *("NIST", "CDF", "ZIP", "Excel"),
+    }
 )
 
 

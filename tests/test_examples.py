@@ -80,13 +80,18 @@ class Cli:
         return digest
 
 
-def create(cli: Cli, code: str, date: str, *extra: str) -> None:
+def create(cli: Cli, code: str, date: str, *ground: str) -> None:
+    """Create an election with its ground (``--term-ends ...`` etc.) and day of the call."""
     cli.ok(
         "election", "create", code, "--type", "rural_akim", "--date", date,
-        "--law", "rural-akim-2023", "--territory", "KZ-15", "--synthetic",
+        "--territory", "KZ-15", "--synthetic",
         "--name-kk", f"{code} (синтетикалық)", "--name-ru", f"{code} (синтетические)",
-        "--name-en", f"{code} (synthetic)", *extra,
+        "--name-en", f"{code} (synthetic)", *ground,
     )  # fmt: skip
+
+
+TERM_2025 = ("--term-ends", "2025-07-30", "--called-on", "2025-06-01")
+NAMES_X = ("--name-kk", "x", "--name-ru", "x", "--name-en", "x")
 
 
 def csv_rows(text: str) -> list[list[str]]:
@@ -120,12 +125,14 @@ def test_demo_election(db_url, tmp_path):
     cli = Cli(db_url)
     cli.ok(
         "election", "create", "demo-2025", "--type", "rural_akim", "--date", "2025-07-20",
-        "--law", "rural-akim-2023", "--territory", "KZ-11", "--synthetic",
-        "--name-kk", "Демо сайлау (синтетикалық)", "--name-ru", "Демо-выборы (синтетические)",
-        "--name-en", "Demo election (synthetic)",
+        "--term-ends", "2025-07-30", "--called-on", "2025-06-01", "--territory", "KZ-11",
+        "--synthetic", "--name-kk", "Демо сайлау (синтетикалық)",
+        "--name-ru", "Демо-выборы (синтетические)", "--name-en", "Demo election (synthetic)",
     )  # fmt: skip
     assert "contests: 3" in cli.ok("election", "load", "demo-2025", str(DEMO))
-    assert "2025-06-20 18:00" in cli.ok("election", "calendar", "demo-2025")
+    calendar = cli.ok("election", "calendar", "demo-2025", "-f", "csv")
+    assert "nomination,2025-06-02,2025-06-24T18:00:00+05:00" in calendar
+    assert "call,2025-06-01,2025-06-20" in calendar and "called in time" in calendar
     decisions = csv_rows(
         cli.ok("candidate", "nominate", "demo-2025", str(DEMO / "candidates.csv"), "-f", "csv")
     )
@@ -172,19 +179,23 @@ def load_what_if():
 
 def every_rule_main_election(cli: Cli, out: Path) -> None:
     e = "every-rule-2025"
-    create(cli, e, "2025-07-20")
-    assert "contests: 5" in cli.ok("election", "load", e, str(EVERY), "--as", "tec")
+    cli.refused(["S.005", "K.001"], "election", "create", e, "--type", "rural_akim",
+                "--date", "2025-07-20", "--term-ends", "2025-07-30", "--called-on", "2025-06-21",
+                "--territory", "KZ-15", *NAMES_X)  # fmt: skip
+    create(cli, e, "2025-07-20", *TERM_2025)
+    assert "contests: 6" in cli.ok("election", "load", e, str(EVERY), "--as", "tec")
     # nominations: four refusals, one appeal
     decisions = csv_rows(
         cli.ok("candidate", "nominate", e, str(EVERY / "candidates.csv"), "-f", "csv")
     )
     refusals = {row[0]: row[2] for row in decisions if row[1] == "refused"}
     assert refusals == {"er-c03": "K.002", "er-c05": "E.007", "er-c06": "E.002", "er-c07": "E.009"}
+    every_rule_withdrawal_and_extension(cli, e)
     cli.refused(["N.005"], "candidate", "redecide", "er-c05", "--reason", "x",
                 "--set", "voters_in_okrug=100")  # fmt: skip
     appeal = cli.ok("candidate", "redecide", "er-c05", "--reason", "Appeal upheld",
                     "--set", "signatures=41", "-f", "csv")  # fmt: skip
-    assert csv_rows(appeal) == [["er-c05", "registered", "", "", ""]]
+    assert csv_rows(appeal) == [["er-c05", "registered", "", "", "", ""]]
     # a protocol breaking five relations: rejected, every relation named, nothing stored
     stderr = cli.refused(
         ["V.005", "P.101", "P.102", "P.103", "P.108", "P.109"],
@@ -192,8 +203,13 @@ def every_rule_main_election(cli: Cli, out: Path) -> None:
     )  # fmt: skip
     assert "P.104" not in stderr and "P.105" not in stderr
     assert csv_rows(cli.ok("protocol", "list", e, "-f", "csv")) == []
+    # home voting that does not add up; marks on the line of a candidate withdrawn after printing
+    cli.refused(["V.005", "P.111", "P.113"], "protocol", "submit",
+                str(EVERY / "protocol-home-voting-rejected.json"))  # fmt: skip
+    cli.refused(["V.005", "P.110"], "protocol", "submit",
+                str(EVERY / "protocol-withdrawn-counted.json"))  # fmt: skip
     entries = csv_rows(cli.ok("protocol", "submit", str(EVERY / "protocols.json"), "-f", "csv"))
-    assert [row[3] for row in entries] == ["accepted"] * 7
+    assert [row[3] for row in entries] == ["accepted"] * 8
     # warnings: held, then acknowledged
     [held] = csv_rows(
         cli.ok("protocol", "submit", str(EVERY / "protocol-warnings.json"), "-f", "csv")
@@ -217,20 +233,53 @@ def every_rule_main_election(cli: Cli, out: Path) -> None:
     assert "W.002" in cli.ok("explain", "er-tie", "--election", e)
     explained = cli.ok("explain", "er-against-all", "--election", e)
     assert "W.005" in explained and "W.001" in explained
+    withdrawn = cli.ok("explain", "er-withdrawal", "--election", e)
+    assert "W.009" in withdrawn and "W.003" in withdrawn
+    assert "printed: Ұзартылған Ерлан Мерзімұлы (self-nominated)" in withdrawn
     for okrug, lang in (
         ("er-tie", "kk"),
         ("er-plurality", "ru"),
         ("er-single-above", "en"),
         ("er-single-below", "en"),
         ("er-against-all", "ru"),
+        ("er-withdrawal", "kk"),
     ):
         cli.certify(e, okrug, lang, out)
+    page = (out / "er-withdrawal-every-rule-2025.html").read_text(encoding="utf-8")
+    assert "жылжымалы жәшіктерде" in page and "113-6" in page
+
+
+def every_rule_withdrawal_and_extension(cli: Cli, e: str) -> None:
+    """er-c17 withdraws, one candidate is left, nomination is extended by 3 days, er-c18 is
+    nominated in the extension and withdraws after the ballots were printed."""
+    cli.ok("candidate", "withdraw", "er-c17", "--applied-at", "2025-06-26T09:00+05:00",
+           "--ballots-not-printed")  # fmt: skip
+    cli.refused(["S.007", "K.011"], "candidate", "withdraw", "er-c17",
+                "--applied-at", "2025-06-27T09:00+05:00", "--ballots-not-printed")  # fmt: skip
+    okrugs = [r for r in csv_rows(cli.ok("election", "calendar", e, "-f", "csv"))
+              if r and r[0] == "okrugs"]  # fmt: skip
+    assert ["okrugs", "er-withdrawal", "1", "too_few"] == next(
+        r for r in okrugs if r[1] == "er-withdrawal"
+    )[:4]
+    cli.refused(["S.006", "K.010"], "election", "extend", e, "er-withdrawal", "--days", "6",
+                "--decided-at", "2025-06-26T15:00+05:00")  # fmt: skip
+    cli.ok("election", "extend", e, "er-withdrawal", "--days", "3",
+           "--decided-at", "2025-06-26T15:00+05:00")  # fmt: skip
+    calendar = cli.ok("election", "calendar", e, "--okrug", "er-withdrawal", "-f", "csv")
+    assert "nomination_extended,2025-06-26T18:00:00+05:00,2025-06-29T18:00:00+05:00" in calendar
+    decisions = csv_rows(cli.ok("candidate", "nominate", e,
+                                str(EVERY / "candidates-extension.csv"), "-f", "csv"))  # fmt: skip
+    assert {row[0]: row[1] for row in decisions} == {"er-c18": "registered", "er-c19": "refused"}
+    cli.ok("candidate", "withdraw", "er-c18", "--applied-at", "2025-07-15T10:00+05:00",
+           "--ballots-printed")  # fmt: skip
+    cli.refused(["S.006", "K.010"], "election", "extend", e, "er-withdrawal", "--days", "1",
+                "--decided-at", "2025-07-15T15:00+05:00")  # fmt: skip
 
 
 def every_rule_double_entry(cli: Cli, out: Path) -> None:
     de = "every-rule-de-2025"
     folder = EVERY / "double-entry"
-    create(cli, de, "2025-07-20", "--double-entry")
+    create(cli, de, "2025-07-20", *TERM_2025, "--double-entry")
     cli.ok("election", "load", de, str(folder))
     cli.ok("candidate", "nominate", de, str(folder / "candidates.csv"))
     first = csv_rows(cli.ok("protocol", "submit", str(folder / "operator-1.json"),
@@ -258,9 +307,13 @@ def every_rule_recall_and_by_election(cli: Cli, out: Path) -> None:
     cli.ok(*step, "--step", "early_termination", "--date", "2025-12-08", "--outcome", "removed",
            "--body", "maslikhat")  # fmt: skip
     called = ["recall", "record", "er-plurality", "--step", "by_election_called",
-              "--date", "2026-01-20", "--by-election", by, "--body", "TEC"]  # fmt: skip
+              "--date", "2026-01-05", "--by-election", by, "--body", "TEC"]  # fmt: skip
     cli.refused(["R.006"], *called)
-    create(cli, by, "2026-03-15")
+    # called more than a month after the early termination of 8 Dec 2025: late (K.001)
+    cli.refused(["S.005", "K.001"], "election", "create", by, "--type", "rural_akim",
+                "--date", "2026-03-15", "--terminated", "2025-12-08", "--called-on", "2026-01-20",
+                "--territory", "KZ-15", *NAMES_X)  # fmt: skip
+    create(cli, by, "2026-03-15", "--terminated", "2025-12-08", "--called-on", "2026-01-05")
     cli.ok(*called)
     steps = json.loads(cli.ok("recall", "show", "er-plurality", "-f", "json"))
     assert [s["step"] for s in steps] == [
@@ -278,7 +331,9 @@ def every_rule_finance(cli: Cli) -> None:
     e = "every-rule-2025"
     base = ["finance", "spend", e, "--commission", "er-tec"]
     cli.ok("finance", "allocate", e, "--commission", "er-tec", "--amount", "4500000",
-           "--date", "2025-06-01")  # fmt: skip
+           "--date", "2025-06-01", "--budget-line", "District budget (synthetic)")  # fmt: skip
+    cli.ok("finance", "allowance", e, "--amount", "220000", "--date", "2025-06-01",
+           "--source", "220,000 KZT per rural candidate in 2021 (inbusiness.kz)")  # fmt: skip
     cli.refused(["F.002"], "finance", "allocate", e, "--commission", "er-pec-201",
                 "--amount", "100000", "--date", "2025-06-01")  # fmt: skip
     cli.ok(*base, "--item", "ballots", "--amount", "650000", "--date", "2025-07-01")
@@ -295,6 +350,11 @@ def every_rule_finance(cli: Cli) -> None:
     assert report[("election", e)] == ("450000000", "323000050")
     assert report[("item", "commission_pay")] == ("", "210000050")
     assert report[("okrug", "er-tie")] == ("", "30000000")
+    # eleven candidates were registered (withdrawn ones included), 9,600 voters on the rolls
+    assert report[("allowance", e)] == ("22000000", "242000000")
+    assert report[("cost", e)] == ("", "565000050")
+    assert report[("per_candidate", e)] == ("", "51363641")
+    assert report[("per_voter", e)] == ("", "58854")
 
 
 def test_every_rule_example(db_url, tmp_path):
@@ -317,6 +377,7 @@ def test_every_rule_example(db_url, tmp_path):
                 "er-single-above": ("elected", "er-c08"),
                 "er-single-below": ("repeat_election", None),
                 "er-against-all": ("elected", "er-c10"),
+                "er-withdrawal": ("elected", "er-c16"),
             },
         )
         check_certifications(service, "every-rule-de-2025", {"er-double": ("elected", "er-c12")})
@@ -377,7 +438,14 @@ def test_every_rule_example(db_url, tmp_path):
             assert [s.step for s in recall.steps(session, "er-plurality")][-1] == (
                 "by_election_called"
             )
-            assert len(session.scalars(select(CertificationRow)).all()) == 7
+            assert len(session.scalars(select(CertificationRow)).all()) == 8
+            # home voting and the withdrawn candidate in the certified record
+            record = json.loads(
+                results.certification(session, "every-rule-2025", "er-withdrawal").record
+            )
+            assert record["home_voting"]["ballots_issued_outside"] == 60
+            assert [w["code"] for w in record["withdrawn"]] == ["er-c18"]
+            assert record["trace"][0] == "W.009"
         check_audit(cli, service)
     finally:
         service.engine.dispose()

@@ -108,16 +108,27 @@ certify() {
 echo "saylau every-rule example (synthetic data); database in $SAYLAU_HOME, outputs in $OUT"
 
 # ---------------------------------------------------------------------------------------
-step "1. The call: a synthetic election under law version rural-akim-2023"
-run election create "$E" --type rural_akim --date 2025-07-20 --law rural-akim-2023 \
-  --territory KZ-15 --synthetic --as "$TEC" \
+step "1. The call: the incumbents' terms end on 30 Jul 2025; called on 1 Jun (law in force: rural-akim-2023)"
+# A call after 20 Jun (40 days before the end of the term) would be late (K.001), and a term
+# ending before polling day contradicts the ground (K.009): both refused, nothing stored.
+refused "S.005 K.001" election create "$E" --type rural_akim --date 2025-07-20 \
+  --term-ends 2025-07-30 --called-on 2025-06-21 --territory KZ-15 --synthetic --as "$TEC" \
+  --name-kk "x" --name-ru "x" --name-en "x"
+refused "S.005 K.009" election create "$E" --type rural_akim --date 2025-07-20 \
+  --term-ends 2025-07-10 --called-on 2025-05-01 --territory KZ-15 --synthetic --as "$TEC" \
+  --name-kk "x" --name-ru "x" --name-en "x"
+run election create "$E" --type rural_akim --date 2025-07-20 --term-ends 2025-07-30 \
+  --called-on 2025-06-01 --territory KZ-15 --synthetic --as "$TEC" \
   --name-kk "Ауыл әкімдерін сайлау, барлық ережелер мысалы (синтетикалық)" \
   --name-ru "Выборы сельских акимов, пример «все правила» (синтетические данные)" \
   --name-en "Rural akim elections, every-rule example (synthetic data)"
+expect "rural-akim-2023"
 run election load "$E" "$HERE" --as "$TEC"
-expect "contests: 5" "stations: 8"
-run election calendar "$E"
-expect "2025-06-20 18:00"
+expect "contests: 6" "stations: 9"
+run election calendar "$E" --format csv
+# nomination 2-24 Jun (26 days before polling), registration to 29 Jun (21 days), 18:00
+expect "call,2025-06-01,2025-06-20" "called in time" "nomination,2025-06-02,2025-06-24T18:00:00+05:00" \
+  "registration,,2025-06-29T18:00:00+05:00"
 # The settings of the law version that decide outcomes below (all unconfirmed by sources).
 WINNER_SETTINGS='^rural-akim-2023,.*,(against_all_on_ballot|against_all_effect|single_candidate_threshold|turnout_quorum|repeat_candidate_pool),'
 printf '\n$ saylau rules --versions --format csv | grep -E %q\n' "$WINNER_SETTINGS"
@@ -130,7 +141,8 @@ step "2. Nominations: four refusals (K.002 late, E.007 signatures, E.002 age, E.
 run candidate nominate "$E" "$HERE/candidates.csv" --as "$TEC" --format csv
 expect "er-c01,registered" "er-c02,registered" "er-c03,refused,K.002" "er-c04,registered" \
   "er-c05,refused,E.007" "er-c06,refused,E.002" "er-c07,refused,E.009" "er-c08,registered" \
-  "er-c09,registered" "er-c10,registered" "er-c11,registered"
+  "er-c09,registered" "er-c10,registered" "er-c11,registered" "er-c16,registered" \
+  "er-c17,registered"
 refused "N.005" candidate redecide er-c05 --reason "try to shrink the okrug" \
   --set voters_in_okrug=100 --as "$TEC"
 step "2a. Appeal: er-c05's signatures re-verified (20 -> 41 of the 36 needed), decided again"
@@ -139,15 +151,52 @@ run candidate redecide er-c05 --as "$TEC" --set signatures=41 --format csv \
 expect "er-c05,registered"
 
 # ---------------------------------------------------------------------------------------
+step "2b. Withdrawal (art. 113-6): er-c17 applies on 26 Jun; the registration is cancelled"
+run candidate withdraw er-c17 --applied-at 2025-06-26T09:00+05:00 --ballots-not-printed \
+  --document "Written application of 26 Jun (synthetic)" --as "$TEC"
+refused "S.007 K.011" candidate withdraw er-c17 --applied-at 2025-06-27T09:00+05:00 \
+  --ballots-not-printed --as "$TEC"
+run election calendar "$E" --format csv
+# one candidate left in er-withdrawal: the extension the law version provides (up to 5 days)
+expect_line "okrugs,er-withdrawal,1," "too_few" "er-c17"
+run election calendar "$E" --okrug er-withdrawal
+expect "nomination may be extended by up to 5 days (K.010)"
+step "2c. Too few candidates: nomination in er-withdrawal extended by 3 days (K.010)"
+refused "S.006 K.010" election extend "$E" er-withdrawal --days 6 \
+  --decided-at 2025-06-26T15:00+05:00 --as "$TEC"
+refused "S.006 K.010" election extend "$E" er-tie --days 3 \
+  --decided-at 2025-06-26T15:00+05:00 --as "$TEC"
+run election extend "$E" er-withdrawal --days 3 --decided-at 2025-06-26T15:00+05:00 \
+  --document "TEC decision 5/2 (synthetic)" --as "$TEC"
+run election calendar "$E" --okrug er-withdrawal --format csv
+# counted from the withdrawal (after nomination had closed): to 29 Jun, registration to 4 Jul
+expect "nomination_extended,2025-06-26T18:00:00+05:00,2025-06-29T18:00:00+05:00" \
+  "registration,,2025-07-04T18:00:00+05:00" "okrugs,er-withdrawal,1,extended,"
+run candidate nominate "$E" "$HERE/candidates-extension.csv" --as "$TEC" --format csv
+# inside the extension in er-withdrawal; too late in er-plurality, which has no extension
+expect "er-c18,registered" "er-c19,refused,K.002"
+step "2d. er-c18 withdraws after the ballots were printed: the name stays on the ballot"
+run candidate withdraw er-c18 --applied-at 2025-07-15T10:00+05:00 --ballots-printed \
+  --document "Written application of 15 Jul (synthetic)" --as "$TEC"
+# one candidate left again, but nomination was extended once already (K.010)
+refused "S.006 K.010" election extend "$E" er-withdrawal --days 1 \
+  --decided-at 2025-07-15T15:00+05:00 --as "$TEC"
+
+# ---------------------------------------------------------------------------------------
 step "3. A protocol that breaks five control relations is rejected; nothing is stored"
 refused "V.005 P.101 P.102 P.103 P.108 P.109" protocol submit "$HERE/protocol-rejected.json" \
   --as op-301
 run protocol list "$E" --format csv
 if grep -qF "er-ps-301" <<<"$LAST"; then echo "!! the rejected protocol was stored" >&2; exit 1; fi
 
-step "4. The other protocols: all consistent, accepted"
+step "3a. Home voting: a split that does not add up (P.111) and a portable box holding more than was issued outside (P.113)"
+refused "V.005 P.111 P.113" protocol submit "$HERE/protocol-home-voting-rejected.json" --as op-801
+step "3b. Marks for er-c18 (withdrawn after printing) are invalid ballots by default (withdrawn_votes, unconfirmed): a count on the line is refused (P.110)"
+refused "V.005 P.110" protocol submit "$HERE/protocol-withdrawn-counted.json" --as op-801
+
+step "4. The other protocols: all consistent, accepted (er-ps-801 with its home-voting split)"
 run protocol submit "$HERE/protocols.json" --as op-district
-expect "er-ps-301" "accepted"
+expect "er-ps-301" "er-ps-801" "accepted"
 
 step "5. A protocol with a warning (8% invalid ballots, P.201) is held until acknowledged"
 run protocol submit "$HERE/protocol-warnings.json" --as op-302 --format csv
@@ -176,6 +225,9 @@ expect_line "er-tie,2/2" "tied" "600" "draw lots"
 expect_line "er-single-above,1/1" "elected" "430"
 expect_line "er-single-below,1/1" "repeat election"
 expect_line "er-against-all,1/1" "elected" "250"
+expect_line "er-withdrawal,1/1" "elected" "788"
+run explain er-withdrawal --election "$E"
+expect "W.009" "counted among the invalid ballots" "W.003"
 run explain er-single-below --election "$E"
 expect "W.003" "(50.0%)" "W.008"
 run explain er-single-above --election "$E"
@@ -221,11 +273,12 @@ certify "$E" er-plurality ru
 certify "$E" er-single-above en
 certify "$E" er-single-below en
 certify "$E" er-against-all ru
+certify "$E" er-withdrawal kk
 
 # ---------------------------------------------------------------------------------------
 step "11. Double entry: two operators per protocol, discrepancies resolved by a supervisor"
-run election create "$DE" --type rural_akim --date 2025-07-20 --law rural-akim-2023 \
-  --territory KZ-15 --double-entry --synthetic --as "$TEC" \
+run election create "$DE" --type rural_akim --date 2025-07-20 --term-ends 2025-07-30 \
+  --called-on 2025-06-01 --territory KZ-15 --double-entry --synthetic --as "$TEC" \
   --name-kk "Қос енгізу мысалы (синтетикалық)" \
   --name-ru "Пример двойного ввода (синтетические данные)" \
   --name-en "Double-entry example (synthetic data)"
@@ -257,15 +310,19 @@ run recall record er-plurality --step maslikhat_decision --date 2025-12-05 --aki
   --outcome removed --body "District maslikhat (synthetic)" --document "Decision 42/7" --as "$TEC"
 run recall record er-plurality --step early_termination --date 2025-12-08 --akim er-c04 \
   --outcome removed --body "District maslikhat (synthetic)" --document "Decision 42/8" --as "$TEC"
-refused "R.006" recall record er-plurality --step by_election_called --date 2026-01-20 \
+refused "R.006" recall record er-plurality --step by_election_called --date 2026-01-05 \
   --by-election "$BY" --body "Territorial commission" --as "$TEC"
-step "12a. The by-election is created first, then its call is recorded"
-run election create "$BY" --type rural_akim --date 2026-03-15 --law rural-akim-2023 \
-  --territory KZ-15 --synthetic --as "$TEC" \
+step "12a. The by-election is called within one month of the early termination (8 Dec), then recorded"
+# 20 Jan 2026 is more than a month after 8 Dec 2025: late (K.001, art. 113-1 para 3)
+refused "S.005 K.001" election create "$BY" --type rural_akim --date 2026-03-15 \
+  --terminated 2025-12-08 --called-on 2026-01-20 --territory KZ-15 --synthetic --as "$TEC" \
+  --name-kk "x" --name-ru "x" --name-en "x"
+run election create "$BY" --type rural_akim --date 2026-03-15 --terminated 2025-12-08 \
+  --called-on 2026-01-05 --territory KZ-15 --synthetic --as "$TEC" \
   --name-kk "Көпшілік округі әкімінің қосымша сайлауы (синтетикалық)" \
   --name-ru "Дополнительные выборы акима Копшиликского округа (синтетические данные)" \
   --name-en "By-election of the akim of Kopshilik okrug (synthetic data)"
-run recall record er-plurality --step by_election_called --date 2026-01-20 --by-election "$BY" \
+run recall record er-plurality --step by_election_called --date 2026-01-05 --by-election "$BY" \
   --body "Every-Rule District territorial commission (synthetic)" --document "TEC decision 1/2026" \
   --as "$TEC"
 run recall show er-plurality --format csv
@@ -274,7 +331,8 @@ run recall show er-plurality
 
 step "12b. The by-election's own result"
 run election load "$BY" "$HERE/by-election" --as "$TEC"
-run election calendar "$BY"
+run election calendar "$BY" --format csv
+expect "terminated,2025-12-08,2025-12-08" "call,2026-01-05,2026-01-08" "nomination,2026-01-06,"
 run candidate nominate "$BY" "$HERE/by-election/candidates.csv" --as "$TEC" --format csv
 expect "er-c14,registered" "er-c15,registered"
 run protocol submit "$HERE/by-election/protocols.json" --as op-district
@@ -287,7 +345,11 @@ certify "$BY" er-plurality kk
 # ---------------------------------------------------------------------------------------
 step "13. Financing: the budget allocated to the territorial commission, spending by item"
 run finance allocate "$E" --commission er-tec --amount 4500000 --date 2025-06-01 \
-  --document "District akimat budget programme (synthetic)" --as akimat-finance
+  --document "District akimat budget programme (synthetic)" \
+  --budget-line "District budget: elections of rural akims (synthetic)" --as akimat-finance
+# The documented figure of 2021 (220,000 KZT per rural candidate), used here as an example.
+run finance allowance "$E" --amount 220000 --date 2025-06-01 --as akimat-finance \
+  --source "220,000 KZT per rural candidate in 2021 (inbusiness.kz); applied to this synthetic election"
 refused "F.002" finance allocate "$E" --commission er-pec-201 --amount 100000 --date 2025-06-01 \
   --as akimat-finance
 run finance spend "$E" --commission er-tec --item ballots --amount 650000 --date 2025-07-01 \
@@ -302,7 +364,9 @@ refused "F.005" finance spend "$E" --commission er-tec --item publicity --amount
   --date 2025-07-26 --as "$TEC"
 run finance report "$E"
 run finance report "$E" --format csv
-expect "election,every-rule-2025,450000000,323000050"
+expect "election,every-rule-2025,450000000,323000050" "allowance,every-rule-2025,22000000,242000000,11," \
+  "cost,every-rule-2025,,565000050" "per_candidate,every-rule-2025,,51363641,11" \
+  "per_voter,every-rule-2025,,58854,9600"
 
 # ---------------------------------------------------------------------------------------
 step "14. The audit log: every change above is chained; the chain verifies"

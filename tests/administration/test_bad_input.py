@@ -211,9 +211,9 @@ def test_a_held_correction_does_not_excuse_the_next_entry_from_a_reason(world):
 
 
 def test_a_nomination_after_its_deadline_is_refused_and_never_on_the_ballot(world):
-    # rural-akim-2023, polling day 2025-07-20: nomination closes 2025-06-20 18:00 (+05:00)
+    # rural-akim-2023, polling day 2025-07-20: nomination closes 2025-06-24 18:00 (+05:00)
     late = candidate_row(
-        "t-late", "t-oa", nominated_at=dt.datetime(2025, 6, 20, 18, 0, tzinfo=ALMATY)
+        "t-late", "t-oa", nominated_at=dt.datetime(2025, 6, 24, 18, 0, tzinfo=ALMATY)
     )
     before = dump(world)
     with world.transaction() as session:
@@ -243,7 +243,7 @@ def test_a_nomination_after_its_deadline_is_refused_and_never_on_the_ballot(worl
                     candidate_row(
                         "t-early",
                         "t-oa",
-                        nominated_at=dt.datetime(2025, 6, 20, 17, 59, tzinfo=ALMATY),
+                        nominated_at=dt.datetime(2025, 6, 24, 17, 59, tzinfo=ALMATY),
                     )
                 ]
             ),

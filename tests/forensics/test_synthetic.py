@@ -31,6 +31,8 @@ anomaly_lists = st.lists(
 
 def blocking_findings(election: SyntheticElection) -> list[tuple[str, str]]:
     law = law_version(election.law_version)
+    if election.against_all_on_ballot is not None:
+        law = law.with_settings(against_all_on_ballot=election.against_all_on_ballot)
     candidates = election.candidates_of
     okrug_of = election.okrug_of
     registered = {str(s["code"]): int(s["registered_voters"]) for s in election.stations}

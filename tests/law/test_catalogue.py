@@ -34,6 +34,7 @@ from saylau.law.catalogue import (
     load_catalogue,
     message_keys,
     parse_catalogue,
+    rule,
     rules_for,
     settings_markdown,
 )
@@ -45,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LAW_MODULES = ("catalogue", "protocol", "winner", "calendar", "eligibility")
 # Article numbers a source confirms for the akim chapter; every other rule must say
 # "article unconfirmed" (no article) rather than guess one.
-CONFIRMED_ARTICLES = {"113-6"}
+# 113-1 (the call) is cited by the CEC's model calendar, 113-6 (withdrawal) by eri.kz.
+CONFIRMED_ARTICLES = {"113-1", "113-6"}
 
 
 def _documents() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -88,6 +90,15 @@ def test_rural_2021_in_force_from_5_june_2021_until_amendment_156_vii():
     assert law_version("rural-akim-2023").in_force_on(date(2023, 1, 1))
 
 
+def test_law_156_vii_took_effect_in_stages_so_the_boundary_is_unconfirmed():
+    for code in ("rural-akim-2021", "rural-akim-2023", "district-akim-2023", "majilis-list-2023"):
+        version = law_version(code)
+        assert version.in_force_confidence is Confidence.UNCONFIRMED, code
+        assert version.note and "in stages" in version.note, code
+    act = catalogue().act("amendment-156-vii")
+    assert "in stages" in act.citation and act.url and "Z2200000156" in act.url
+
+
 def test_rural_2021_settings_as_sourced():
     law = law_version("rural-akim-2021")
     assert law.integer("min_candidate_age") == 25
@@ -99,11 +110,11 @@ def test_rural_2021_settings_as_sourced():
     assert law.setting("nomination_closes_days_before").confidence is Confidence.CONFIRMED
 
 
-def test_rural_2021_against_all_line_is_an_unconfirmed_setting_defaulting_to_no():
+def test_the_july_2021_rural_ballots_had_the_against_all_line():
     setting = law_version("rural-akim-2021").setting("against_all_on_ballot")
-    assert setting.value is False
-    assert setting.confidence is Confidence.UNCONFIRMED
-    assert setting.note and "not confirmed" in setting.note
+    assert setting.value is True
+    assert setting.confidence is Confidence.CONFIRMED
+    assert "ktk.kz" in setting.source and "aqmola-selinograd" in setting.source
 
 
 def test_after_2023_the_ballot_has_the_against_all_line():
@@ -111,8 +122,15 @@ def test_after_2023_the_ballot_has_the_against_all_line():
     assert law_version("district-akim-2023").against_all_on_ballot
 
 
-def test_winner_rules_are_unconfirmed_settings_with_the_expected_defaults():
-    for code in ("rural-akim-2021", "rural-akim-2023", "district-akim-2023"):
+def test_winner_settings_with_their_marks():
+    confirmed = {
+        # The Akmola oblast commission chairman on the 2021 rural elections (apgazeta.kz).
+        "rural-akim-2021": {"winner_rule", "turnout_quorum", "against_all_effect"},
+        # A 2023 village race won with 701 of more than 2,000 votes (pavlodarnews.kz).
+        "rural-akim-2023": {"winner_rule"},
+        "district-akim-2023": set(),
+    }
+    for code, marks in confirmed.items():
         law = law_version(code)
         assert law.choice("winner_rule") == "plurality"
         assert law.fraction("single_candidate_threshold") == Fraction(1, 2)
@@ -126,7 +144,8 @@ def test_winner_rules_are_unconfirmed_settings_with_the_expected_defaults():
             "against_all_effect",
             "repeat_candidate_pool",
         ):
-            assert law.setting(name).confidence is Confidence.UNCONFIRMED, (code, name)
+            expected = Confidence.CONFIRMED if name in marks else Confidence.UNCONFIRMED
+            assert law.setting(name).confidence is expected, (code, name)
 
 
 def test_uncertain_eligibility_settings_are_unconfirmed_for_rural_2021():
@@ -136,8 +155,12 @@ def test_uncertain_eligibility_settings_are_unconfirmed_for_rural_2021():
         "party_nominee_signatures_required",
         "deposit_mzp",
         "residency_required",
-        "call_days_before",
+        "call_days_before_polling",
         "age_reference_day",
+        "withdrawn_votes",
+        "withdrawal_closes_days_before",
+        "registration_follows_extension",
+        "higher_akim_nomination",
     } <= unconfirmed
     assert law.flag("party_nominee_signatures_required") is False
     assert law.flag("residency_required") is False
@@ -152,10 +175,54 @@ def test_district_2023_timing_and_deposit():
     assert law.setting("deposit_mzp").confidence is Confidence.CONFIRMED
 
 
-def test_rural_2023_timing_follows_the_district_model_unconfirmed():
+def test_rural_deadlines_after_2022_are_26_and_21_days_confirmed():
     law = law_version("rural-akim-2023")
-    assert law.integer("nomination_closes_days_before") == 30
-    assert law.setting("nomination_closes_days_before").confidence is Confidence.UNCONFIRMED
+    assert law.integer("nomination_closes_days_before") == 26
+    assert law.integer("registration_closes_days_before") == 21
+    assert law.integer("nomination_opens_days_after_call") == 1
+    for name in (
+        "nomination_closes_days_before",
+        "registration_closes_days_before",
+        "nomination_opens_days_after_call",
+        "polls_open",
+        "results_within_days",
+        "winner_registration_within_days",
+    ):
+        assert law.setting(name).confidence is Confidence.CONFIRMED, name
+    assert "karaganda-aktogay" in law.setting("nomination_closes_days_before").source
+
+
+def test_the_call_is_counted_from_its_ground():
+    for code in ("rural-akim-2021", "rural-akim-2023"):
+        law = law_version(code)
+        assert law.integer("call_days_before_term_end") == 40
+        assert law.integer("call_months_after_termination") == 1
+        assert law.setting("call_days_before_term_end").confidence is Confidence.CONFIRMED
+        assert "7/411" in law.setting("call_days_before_term_end").source
+        assert law.integer("call_days_before_polling") == 0  # none found for rural akims
+    district = law_version("district-akim-2023")
+    assert district.integer("call_days_before_polling") == 50
+    assert district.setting("call_days_before_polling").confidence is Confidence.CONFIRMED
+    assert rule("K.001").article == "113-1" and rule("K.001").confidence is Confidence.CONFIRMED
+
+
+def test_too_few_candidates_withdrawal_and_the_higher_akim():
+    rural, district = law_version("rural-akim-2021"), law_version("district-akim-2023")
+    assert (
+        rural.integer("min_candidates_at_close") == district.integer("min_candidates_at_close") == 2
+    )
+    assert rural.integer("nomination_extension_max_days") == 5
+    assert district.integer("nomination_extension_max_days") == 3
+    for law in (rural, district):
+        assert law.setting("nomination_extension_max_days").confidence is Confidence.CONFIRMED
+    later = law_version("rural-akim-2023").setting("nomination_extension_max_days")
+    assert later.value == 5 and later.confidence is Confidence.UNCONFIRMED
+    assert district.flag("higher_akim_nomination")
+    assert district.setting("higher_akim_nomination").confidence is Confidence.CONFIRMED
+    assert rural.flag("higher_akim_nomination")
+    assert rural.setting("higher_akim_nomination").confidence is Confidence.UNCONFIRMED
+    assert rural.withdrawn_votes.value == "invalid"
+    assert rule("K.011").article == rule("W.009").article == "113-6"
 
 
 def test_majilis_versions():
@@ -344,8 +411,11 @@ def _no_rules(versions: dict[str, Any], rules: dict[str, Any]) -> None:
         (_break_rule(0, source=None), "missing"),
         (_break_rule(0, colour="red"), "unknown keys"),
         (_break_rule(0, settings=["min_candidate_age"]), "has no setting"),
-        (_break_rule(9, article="12"), "not law"),
-        (_break_setting("rural-akim-2021", "winner_rule", note=None), "needs a note"),
+        (_break_rule(14, article="12"), "not law"),
+        (
+            _break_setting("rural-akim-2021", "single_candidate_threshold", note=None),
+            "needs a note",
+        ),
         (_break_setting("rural-akim-2021", "winner_rule", value="runoff"), "expected one of"),
         (_break_setting("rural-akim-2021", "signature_share", value="0.01"), "exact share"),
         (_break_setting("rural-akim-2021", "polls_open", value="25:00"), "local time"),
@@ -465,7 +535,7 @@ def test_every_message_key_used_in_code_exists_in_all_three_languages():
 
 def test_every_error_code_documented_in_the_module_has_a_message():
     documented = set(re.findall(r"^(L\.\d{3})\s", cat.__doc__ or "", re.MULTILINE))
-    assert len(documented) == 17
+    assert len(documented) == 21
     for code in documented:
         for lang in LANGS:
             assert f"law.error.{code}" in keys(lang)
@@ -500,16 +570,44 @@ def test_catalogue_markdown_is_a_table_in_each_language():
 
 
 def test_docs_law_md_contains_the_current_generated_tables():
+    from saylau.law.docs import main, regenerate
+
     docs = (ROOT / "docs" / "law.md").read_text(encoding="utf-8")
-    assert catalogue_markdown("en") in docs, "regenerate the catalogue table in docs/law.md"
-    assert settings_markdown("en", unconfirmed_only=True) in docs, (
-        "regenerate the unconfirmed settings table in docs/law.md"
-    )
+    assert catalogue_markdown("en") in docs, "run: python -m saylau.law.docs docs/law.md"
+    assert settings_markdown("en") in docs, "run: python -m saylau.law.docs docs/law.md"
+    assert regenerate(docs) == docs
+    assert main(["--check", str(ROOT / "docs" / "law.md")]) == 0
+
+
+def test_the_docs_list_each_rule_and_setting_with_its_source_and_mark():
+    docs = (ROOT / "docs" / "law.md").read_text(encoding="utf-8")
+    for r in catalogue().rules:
+        [line] = [x for x in docs.splitlines() if x.startswith(f"| {r.code} |")]
+        assert r.source.replace("|", "\\|")[:60] in line, r.code
+        assert f"| {r.confidence.value} |" in line, r.code
+    for version in law_versions():
+        for setting in version.settings:
+            assert f"| {version.code} | `{setting.name}` " in docs, (version.code, setting.name)
+    assert "## Marks changed in the second pass" in docs
+
+
+def test_regenerate_fills_only_known_blocks(tmp_path: Path):
+    from saylau.law.docs import main, regenerate
+
+    page = "x\n<!-- generated: settings_markdown(\"en\") -->\nSTALE\n<!-- end generated -->\ny\n"
+    fresh = regenerate(page)
+    assert "STALE" not in fresh and settings_markdown("en") in fresh and fresh.endswith("y\n")
+    target = tmp_path / "law.md"
+    target.write_text(page, encoding="utf-8")
+    assert main(["--check", str(target)]) == 1
+    assert main([str(target)]) == 0 and main(["--check", str(target)]) == 0
+    with pytest.raises(ValueError):
+        regenerate("<!-- generated: nothing() -->\n<!-- end generated -->")
 
 
 def test_settings_markdown_lists_only_unconfirmed_settings_when_asked():
     text = settings_markdown("en", unconfirmed_only=True)
-    assert "`against_all_on_ballot`" in text
+    assert "`single_candidate_threshold`" in text
     assert "`min_candidate_age` — Minimum age of a candidate | 25 | confirmed" not in text
     full = settings_markdown("en")
     assert full.count("\n") > text.count("\n")

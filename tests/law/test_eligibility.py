@@ -222,3 +222,64 @@ def test_every_finding_has_messages_and_a_reference_in_all_three_languages():
                 text = finding.message(lang, audience)
                 assert text and "{" not in text, (finding.code, lang, audience)
             assert "article unconfirmed" in finding.reference("en")
+
+
+# --- the nomination period, the extension, the higher akim -----------------------------------
+
+
+def test_a_nomination_before_the_day_after_the_call_is_refused():
+    called = date(2021, 6, 25)
+    early = replace(SELF_NOMINEE, nominated_at=datetime(2021, 6, 25, 17, 0, tzinfo=ALMATY))
+    found = check_nomination(early, RURAL_2021, POLLING, called_on=called)
+    assert [f.code for f in found] == ["K.002"]
+    assert "26 Jun 2021" in found[0].message("en")
+    on_time = replace(SELF_NOMINEE, nominated_at=datetime(2021, 6, 26, 9, 0, tzinfo=ALMATY))
+    assert check_nomination(on_time, RURAL_2021, POLLING, called_on=called) == []
+    # Without the day of the call only the close is known.
+    assert codes(early) == []
+
+
+def test_an_extension_recorded_for_the_okrug_lets_a_later_nomination_in():
+    from saylau.law.calendar import Extension
+
+    late = replace(SELF_NOMINEE, nominated_at=datetime(2021, 7, 12, 10, 0, tzinfo=ALMATY))
+    assert codes(late) == ["K.002"]
+    extension = Extension(5, datetime(2021, 7, 9, 18, 0, tzinfo=ALMATY))
+    assert check_nomination(late, RURAL_2021, POLLING, extension=extension) == []
+    too_late = replace(late, nominated_at=datetime(2021, 7, 14, 18, 0, tzinfo=ALMATY))
+    found = check_nomination(too_late, RURAL_2021, POLLING, extension=extension)
+    assert [f.code for f in found] == ["K.002"]
+    assert "extension recorded for the okrug" in found[0].message("en")
+    assert "продления" in found[0].message("ru")
+
+
+def test_the_higher_akim_nominates_at_most_two_without_signatures():
+    nominee = replace(
+        SELF_NOMINEE,
+        nominated_by="higher_akim",
+        signatures=0,
+        nominated_at=datetime(2023, 10, 1, 10, 0, tzinfo=ALMATY),
+        higher_akim_nominees=1,
+    )
+    assert nominee.by_higher_akim and not nominee.self_nominated
+    assert codes(nominee, DISTRICT_2023, date(2023, 11, 5)) == []  # no signatures needed
+    third = replace(nominee, higher_akim_nominees=2)
+    found = check_nomination(third, DISTRICT_2023, date(2023, 11, 5))
+    assert [f.code for f in found] == ["E.013"]
+    assert found[0].confidence is Confidence.CONFIRMED  # the CEC: one or two candidates
+    assert "at most 2" in found[0].message("en")
+
+
+def test_where_the_version_provides_no_higher_akim_nomination_it_is_refused():
+    law = RURAL_2021.with_settings(higher_akim_nomination=False)
+    nominee = replace(SELF_NOMINEE, nominated_by="higher_akim", signatures=0)
+    found = check_nomination(nominee, law, POLLING)
+    assert [f.code for f in found] == ["E.012"]
+    for lang in LANGS:
+        assert found[0].message(lang) and found[0].message(lang, "supervisor")
+
+
+def test_an_unknown_way_of_nomination_is_an_error():
+    with pytest.raises(LawError) as raised:
+        check_nomination(replace(SELF_NOMINEE, nominated_by="maslikhat"), RURAL_2021, POLLING)
+    assert raised.value.code == "L.020"

@@ -19,7 +19,9 @@ from saylau.i18n import LANGS
 from saylau.law.catalogue import Confidence, LawError, LawVersion, Severity, law_version
 from saylau.law.protocol import by_code, check_protocol, errors
 
-RURAL_2021 = law_version("rural-akim-2021")  # no against-all line (unconfirmed default)
+# The July 2021 rural ballots had the against-all line (ktk.kz; gov.kz): a ballot without it
+# is a what-if override here, marked unconfirmed like every override.
+RURAL_2021 = law_version("rural-akim-2021").with_settings(against_all_on_ballot=False)
 RURAL_2023 = law_version("rural-akim-2023")  # against-all line
 CANDIDATES = ("kz-c1", "kz-c2", "kz-c3")
 NO_LINE_VOTES = {"kz-c1": 430, "kz-c2": 200, "kz-c3": 50}  # the 30 against-all votes go to c1
@@ -278,7 +280,107 @@ def test_a_finding_is_unconfirmed_when_a_setting_it_reads_is():
     )
     assert missing_line.confidence is Confidence.CONFIRMED
     (unexpected,) = check_protocol(make(), candidates=CANDIDATES, law=RURAL_2021)
-    assert unexpected.confidence is Confidence.UNCONFIRMED  # the 2021 line is unconfirmed
+    assert unexpected.confidence is Confidence.UNCONFIRMED  # an override is never law
+
+
+def test_the_2021_rural_ballot_had_the_against_all_line():
+    real = law_version("rural-akim-2021")
+    (missing,) = check_protocol(
+        make(against_all=None, votes=NO_LINE_VOTES), candidates=CANDIDATES, law=real
+    )
+    assert missing.code == "P.106" and missing.confidence is Confidence.CONFIRMED
+
+
+# --- home voting (portable boxes) -----------------------------------------------------------
+
+SPLIT = dict(
+    ballots_issued_in_station=640,
+    ballots_issued_outside=60,
+    ballots_in_stationary_boxes=632,
+    ballots_in_portable_boxes=58,
+)
+
+
+def test_a_protocol_with_a_consistent_home_voting_split_has_no_findings():
+    assert codes(make(**SPLIT)) == []
+    assert make(**SPLIT).has_home_voting_split and not make().has_home_voting_split
+
+
+def test_p111_issued_in_the_station_and_outside_add_up_to_ballots_issued():
+    findings = check_protocol(
+        make(**{**SPLIT, "ballots_issued_outside": 61}), candidates=CANDIDATES, law=RURAL_2023
+    )
+    assert [f.code for f in findings] == ["P.111"]
+    assert findings[0].params["difference"] == -1
+    assert "home" in findings[0].message("en", "supervisor")
+
+
+def test_p112_stationary_and_portable_boxes_add_up_to_ballots_in_the_boxes():
+    assert codes(make(**{**SPLIT, "ballots_in_stationary_boxes": 630})) == ["P.112"]
+
+
+def test_p113_no_box_holds_more_than_was_issued_for_it():
+    protocol = make(
+        **{**SPLIT, "ballots_in_stationary_boxes": 620, "ballots_in_portable_boxes": 70}
+    )
+    findings = check_protocol(protocol, candidates=CANDIDATES, law=RURAL_2023)
+    assert [f.code for f in findings] == ["P.113"]
+    assert set(findings[0].fields) == {"ballots_in_portable_boxes", "ballots_issued_outside"}
+    assert "Ballots in the portable boxes: 70" in findings[0].message("en")
+    assert "переносных" in findings[0].message("ru")
+
+
+def test_p114_the_split_is_given_in_full_or_not_at_all():
+    findings = check_protocol(
+        make(ballots_issued_outside=60), candidates=CANDIDATES, law=RURAL_2023
+    )
+    assert [f.code for f in findings] == ["P.114"]
+    assert "ballots_issued_in_station" in findings[0].fields
+    assert "Ballots in the portable boxes" in findings[0].message("en")
+
+
+def test_the_home_voting_rules_apply_to_every_version_and_are_unconfirmed():
+    for code in ("P.111", "P.112", "P.113", "P.114"):
+        found = check_protocol(
+            make(**{**SPLIT, "ballots_issued_outside": 59}), candidates=CANDIDATES,
+            law=law_version("majilis-list-2023"),
+        )  # fmt: skip
+        assert all(f.confidence is Confidence.UNCONFIRMED for f in found), code
+
+
+# --- a candidate who withdrew after the ballots were printed (art. 113-6) ---------------------
+
+
+def test_p110_marks_for_a_withdrawn_candidate_are_invalid_by_default():
+    protocol = make(votes={"kz-c1": 400, "kz-c2": 200}, invalid=60)
+    active = ("kz-c1", "kz-c2")
+    ok = check_protocol(protocol, candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])
+    assert errors(ok) == []  # 60 invalid ballots: only the plausibility warning P.201
+    zero = make(votes={"kz-c1": 400, "kz-c2": 200, "kz-c3": 0}, invalid=60)
+    assert (
+        errors(check_protocol(zero, candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])) == []
+    )
+    counted = check_protocol(make(), candidates=active, law=RURAL_2023, withdrawn=["kz-c3"])
+    assert [f.code for f in counted] == ["P.110"]
+    assert "invalid ballots" in counted[0].message("en")
+    assert counted[0].confidence is Confidence.UNCONFIRMED  # withdrawn_votes is [?]
+    # Without the withdrawal the same count is for no one on the ballot: P.109.
+    assert "P.109" in [f.code for f in check_protocol(make(), candidates=active, law=RURAL_2023)]
+
+
+def test_p110_with_separate_lines_the_count_is_required():
+    law = RURAL_2023.with_settings(withdrawn_votes="separate")
+    active = ("kz-c1", "kz-c2")
+    assert check_protocol(make(), candidates=active, law=law, withdrawn=["kz-c3"]) == []
+    missing = make(votes={"kz-c1": 400, "kz-c2": 200}, invalid=60)
+    found = errors(check_protocol(missing, candidates=active, law=law, withdrawn=["kz-c3"]))
+    assert [f.code for f in found] == ["P.110"]
+
+
+def test_a_candidate_cannot_be_both_standing_and_withdrawn():
+    with pytest.raises(LawError) as raised:
+        check_protocol(make(), candidates=CANDIDATES, law=RURAL_2023, withdrawn=["kz-c3"])
+    assert raised.value.code == "L.002"
 
 
 def test_by_code_groups_findings():

@@ -30,7 +30,9 @@ from saylau.law.winner import (
     summary,
 )
 
-RURAL_2021 = law_version("rural-akim-2021")  # no against-all line
+# A ballot without the against-all line (the 2021 rural ballots had one: ktk.kz, gov.kz).
+NO_LINE = law_version("rural-akim-2021").with_settings(against_all_on_ballot=False)
+RURAL_2021 = NO_LINE
 RURAL_2023 = law_version("rural-akim-2023")  # against-all line, informational
 ALMATY = ZoneInfo("Asia/Almaty")
 DRAWN_AT = datetime(2023, 8, 28, 11, 0, tzinfo=ALMATY)
@@ -284,14 +286,80 @@ def test_every_outcome_explains_itself_in_all_three_languages():
 
 def test_the_trace_covers_every_winner_rule_across_outcomes():
     seen = {step.rule for outcome in _all_outcomes() for step in outcome.trace}
-    assert seen == {f"W.00{n}" for n in range(1, 9)}
+    assert seen == {f"W.00{n}" for n in range(1, 9)}  # W.009 only with a withdrawal
 
 
-def test_trace_steps_are_marked_unconfirmed_as_the_winner_rules_are():
-    outcome = determine_winner(totals({"a": 300, "b": 250}), RURAL_2021)
-    assert all(step.confidence is Confidence.UNCONFIRMED for step in outcome.trace)
+def test_trace_steps_carry_the_confidence_of_their_rule_and_settings():
+    ballot_2021 = law_version("rural-akim-2021")  # the 2021 rural ballots had the line
+    outcome = determine_winner(totals({"a": 300, "b": 250}, against_all=10), ballot_2021)
+    marks = {step.rule: step.confidence for step in outcome.trace}
+    # Plurality is stated by the Akmola oblast commission chairman (apgazeta.kz, 2021).
+    assert marks["W.001"] is Confidence.CONFIRMED
+    assert marks["W.006"] is Confidence.UNCONFIRMED  # what follows no candidates: not found
+    assert "W.001 (" in explain(outcome, "en")
     assert "[unconfirmed]" in explain(outcome, "en")
     assert "[расталмаған]" in explain(outcome, "kk")
+    # An override is never shown as law.
+    overridden = determine_winner(totals({"a": 300, "b": 250}), NO_LINE)
+    assert {s.rule: s.confidence for s in overridden.trace}["W.005"] is Confidence.UNCONFIRMED
+
+
+# --- withdrawal after the ballots were printed (art. 113-6) ----------------------------------
+
+
+def test_marks_for_a_withdrawn_candidate_count_for_no_one():
+    law = law_version("rural-akim-2023")
+    # b withdrew after printing; 90 ballots marked for b were counted as invalid.
+    outcome = determine_winner(
+        OkrugTotals({"a": 300, "c": 200}, 10, 1000, 600, withdrawn={"b": 0}), law
+    )
+    assert isinstance(outcome, Elected) and outcome.candidate == "a"
+    assert rules_of(outcome)[0] == "W.009"
+    text = explain(outcome, "en")
+    assert "Withdrew after the ballots were printed: b" in text
+    assert "counted among the invalid ballots" in text
+    assert "[unconfirmed]" in text.splitlines()[1]  # withdrawn_votes is a setting [?]
+
+
+def test_a_withdrawal_that_leaves_one_candidate_applies_the_single_candidate_rule():
+    law = law_version("rural-akim-2023").with_settings(withdrawn_votes="separate")
+    outcome = determine_winner(OkrugTotals({"a": 240}, 30, 1000, 500, withdrawn={"b": 180}), law)
+    # 240 of the 500 who took part is not more than half: a repeat election.
+    assert isinstance(outcome, RepeatElection)
+    assert outcome.reason is RepeatReason.SINGLE_CANDIDATE_BELOW_THRESHOLD
+    assert rules_of(outcome)[:2] == ["W.009", "W.006"]
+    assert "on the candidate's line" in explain(outcome, "en")
+    for lang in LANGS:
+        assert explain(outcome, lang)
+
+
+def test_everyone_withdrawn_means_no_candidates():
+    law = law_version("rural-akim-2023")
+    outcome = determine_winner(OkrugTotals({}, 0, 100, 50, withdrawn={"b": 0}), law)
+    assert isinstance(outcome, NoCandidates)
+
+
+def test_a_withdrawn_candidate_cannot_also_be_standing():
+    with pytest.raises(LawError) as raised:
+        OkrugTotals({"a": 1}, None, 10, 1, withdrawn={"a": 0})
+    assert raised.value.code == "L.002"
+
+
+def test_summing_protocols_keeps_the_withdrawn_line_apart():
+    protocols = [
+        Protocol(
+            station=f"s{n}", election="e", voters_on_list=500, ballots_received=500,
+            ballots_issued=300, ballots_cancelled=200, ballots_in_boxes=300, invalid=20,
+            votes={"a": 150, "c": 100, "b": 30},
+        )
+        for n in (1, 2)
+    ]  # fmt: skip
+    total = sum_protocols(protocols, ["a", "c"], withdrawn=["b"])
+    assert dict(total.votes) == {"a": 300, "c": 200}
+    assert dict(total.withdrawn) == {"b": 60}
+    with pytest.raises(LawError) as raised:
+        sum_protocols(protocols, ["a", "c"])
+    assert raised.value.code == "L.013"
 
 
 # --- properties ---------------------------------------------------------------------------

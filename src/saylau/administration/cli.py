@@ -17,6 +17,8 @@ from saylau.administration.errors import AdminError
 from saylau.datasets import reader
 from saylau.domain import ElectionType, Names
 from saylau.i18n import fmt_decimal, fmt_int, fmt_percent, t
+from saylau.law.calendar import Ground, GroundKind
+from saylau.law.catalogue import Finding
 from saylau.reports.table import Cell, Col, OutputFormat, ReportTable, render
 from saylau.security.actor import Actor, Role
 from saylau.service import Saylau
@@ -67,6 +69,15 @@ def run(location: str | None, lang: str, action: Callable[[Saylau], T]) -> T:
         field = f" [{exc.field}]" if exc.field else ""
         typer.echo(f"{exc.code}{field}: {exc.message(lang)}", err=True)
         for detail in exc.details:
+            finding = detail.get("finding")
+            if isinstance(finding, Finding):  # the law's own finding: say it in ``lang``
+                typer.echo(f"  - {finding.code} {finding.message(lang)}", err=True)
+                typer.echo(
+                    f"    {finding.reference(lang)}; {t('admin.source', lang)}: "
+                    f"{finding.rule.source}",
+                    err=True,
+                )
+                continue
             typer.echo(f"  - {detail.get('code', '')} {detail.get('message', '')}", err=True)
         raise typer.Exit(2) from exc
     except reader.DatasetError as exc:
@@ -118,12 +129,62 @@ def parse_tenge(value: str, field: str) -> int:
     return int(tiyn)
 
 
+def parse_moment(value: str, field: str, lang: str = "en") -> dt.datetime:
+    """An ISO 8601 date and time with its zone from the command line, or exit 2."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        typer.echo(f"--{field}: {t('admin.cli.not_moment', lang, value=value)}", err=True)
+        raise typer.Exit(2) from exc
+    if moment.tzinfo is None:
+        typer.echo(f"--{field}: {t('admin.cli.no_zone', lang, value=value)}", err=True)
+        raise typer.Exit(2)
+    return moment
+
+
+def today_in_almaty() -> dt.date:
+    """Today in Asia/Almaty (the day a call recorded now is made)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Almaty")).date()
+
+
+def parse_ground(
+    term_ends: str | None, terminated: str | None, first: bool, repeat: bool, lang: str = "en"
+) -> Ground:
+    """Exactly one ground of the election from the command line, or exit 2 naming them."""
+    given = [
+        (name, value)
+        for name, value in (
+            ("--term-ends", term_ends),
+            ("--terminated", terminated),
+            ("--first", first or None),
+            ("--repeat", repeat or None),
+        )
+        if value
+    ]
+    if len(given) != 1:
+        typer.echo(
+            t(
+                "admin.cli.ground",
+                lang,
+                given=", ".join(name for name, _ in given) if given else "—",
+            ),
+            err=True,
+        )
+        raise typer.Exit(2)
+    if term_ends:
+        return Ground(GroundKind.TERM_END, parse_date(term_ends, "term-ends"))
+    if terminated:
+        return Ground(GroundKind.EARLY_TERMINATION, parse_date(terminated, "terminated"))
+    return Ground(GroundKind.FIRST if first else GroundKind.REPEAT)
+
+
 @election_app.command("create")
 def election_create(
     code: Annotated[str, typer.Argument(help="Stable code of the election.")],
     type_: Annotated[ElectionType, typer.Option("--type", help="Type of election.")],
     date: Annotated[str, typer.Option(help="Polling day (YYYY-MM-DD).")],
-    law: Annotated[str, typer.Option(help="Law version (see `saylau rules --versions`).")],
     territory: Annotated[
         str,
         typer.Option(
@@ -133,6 +194,27 @@ def election_create(
     name_kk: Annotated[str, typer.Option(help="Name in Kazakh.")],
     name_ru: Annotated[str, typer.Option(help="Name in Russian.")],
     name_en: Annotated[str, typer.Option(help="Name in English.")],
+    term_ends: Annotated[
+        str | None,
+        typer.Option(help="Ground: the incumbent's term ends on this day (YYYY-MM-DD)."),
+    ] = None,
+    terminated: Annotated[
+        str | None,
+        typer.Option(help="Ground: the akim's powers were terminated early on this day."),
+    ] = None,
+    first: Annotated[bool, typer.Option("--first", help="Ground: a first election.")] = False,
+    repeat: Annotated[bool, typer.Option("--repeat", help="Ground: a repeat election.")] = False,
+    called_on: Annotated[
+        str | None,
+        typer.Option(help="The day of the call (YYYY-MM-DD; default: today in Asia/Almaty)."),
+    ] = None,
+    law: Annotated[
+        str | None,
+        typer.Option(
+            help="Law version (see `saylau rules --versions`; default: the one in force on "
+            "the day of the call)."
+        ),
+    ] = None,
     double_entry: Annotated[
         bool, typer.Option(help="Require two independent entries of every protocol.")
     ] = False,
@@ -143,10 +225,22 @@ def election_create(
     lang: LangOpt = "en",
     location: DbOpt = None,
 ) -> None:
-    """Record the call of an election."""
+    """Record the call of an election with its ground; the call is checked against the
+    calendar of the law version in force on the day of the call (K.001, K.009, K.012)."""
     lang = _lang(lang)
     polling_day = parse_date(date, "date")
+    ground = parse_ground(term_ends, terminated, first, repeat, lang)
+    call_day = parse_date(called_on, "called-on") if called_on else today_in_almaty()
     versions = _law_versions()
+    if law is None:
+        law = setup.law_version_for(type_, call_day)
+        if law is None:
+            typer.echo(
+                "--law: "
+                + t("admin.cli.no_law", lang, type=type_.value, day=call_day.isoformat()),
+                err=True,
+            )
+            raise typer.Exit(2)
 
     def action(service: Saylau) -> None:
         with service.transaction() as session:
@@ -162,10 +256,13 @@ def election_create(
                 double_entry=double_entry,
                 synthetic=synthetic,
                 known_law_versions=versions,
+                ground=ground,
+                called_on=call_day,
             )
 
     run(location, lang, action)
     typer.echo(t("admin.done.election_create", lang, code=code))
+    typer.echo(t("admin.done.election_law", lang, law=law, called_on=call_day.isoformat()))
 
 
 def _law_versions() -> frozenset[str] | None:
@@ -217,11 +314,15 @@ def finance_allocate(
     amount: Annotated[str, typer.Option(help="Amount in tenge (up to 2 decimals).")],
     date: Annotated[str, typer.Option(help="Date of the allocation (YYYY-MM-DD).")],
     document: Annotated[str | None, typer.Option(help="Budget document reference.")] = None,
+    budget_line: Annotated[
+        str | None,
+        typer.Option(help="The budget line the money comes from (national, oblast, local)."),
+    ] = None,
     actor: ActorOpt = DEFAULT_ACTOR,
     lang: LangOpt = "en",
     location: DbOpt = None,
 ) -> None:
-    """Record money allocated from the local budget to a territorial commission."""
+    """Record money allocated from the budget to a territorial commission."""
     lang = _lang(lang)
     tiyn, day = parse_tenge(amount, "amount"), parse_date(date, "date")
 
@@ -235,7 +336,35 @@ def finance_allocate(
                 amount_tiyn=tiyn,
                 date=day,
                 document=document,
+                budget_line=budget_line,
             )
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
+
+
+@finance_app.command("allowance")
+def finance_allowance(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    amount: Annotated[str, typer.Option(help="Allowance per registered candidate, in tenge.")],
+    date: Annotated[str, typer.Option(help="Date of the decision (YYYY-MM-DD).")],
+    source: Annotated[
+        str, typer.Option(help="Where the figure comes from (decision, budget document, URL).")
+    ],
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Record the campaign allowance each registered candidate receives from the budget."""
+    lang = _lang(lang)
+    tiyn, day = parse_tenge(amount, "amount"), parse_date(date, "date")
+
+    def action(service: Saylau) -> int:
+        with service.transaction() as session:
+            return finance.set_allowance(
+                session, cli_actor(actor), election=election, amount_tiyn=tiyn, date=day,
+                source=source,
+            )  # fmt: skip
 
     run(location, lang, action)
     typer.echo(t("admin.done.recorded", lang))
@@ -306,6 +435,8 @@ def finance_report(
             Col("key", t("admin.finance.key", lang)),
             Col("allocated_tiyn", t("admin.finance.allocated", lang), "right"),
             Col("spent_tiyn", t("admin.finance.spent", lang), "right"),
+            Col("count", t("admin.finance.count", lang), "right"),
+            Col("note", t("admin.finance.note", lang)),
         ],
         source=finance.LEGAL_BASIS,
     )
@@ -316,6 +447,8 @@ def finance_report(
                 Cell(line.key, line.key),
                 _tenge(line.allocated_tiyn, lang),
                 _tenge(line.spent_tiyn, lang),
+                Cell(line.count, "" if line.count is None else fmt_int(line.count, lang)),
+                Cell(line.note, line.note or ""),
             ]
         )
     typer.echo(render([table], fmt), nl=False)
@@ -460,6 +593,8 @@ def rules_command(
                 Col("setting", t("admin.rules.col.setting", lang)),
                 Col("value", t("admin.rules.col.value", lang)),
                 Col("confidence", t("admin.rules.col.confidence", lang)),
+                Col("source", t("admin.rules.col.source", lang)),
+                Col("note", t("admin.rules.col.note", lang)),
             ],
         )
         for version in catalogue.law_versions():
@@ -474,6 +609,8 @@ def rules_command(
                             setting.confidence.value,
                             t(f"law.confidence.{setting.confidence.value}", lang),
                         ),
+                        Cell(setting.source, setting.source),
+                        Cell(setting.note, setting.note or ""),
                     ]
                 )
         typer.echo(render([table], fmt), nl=False)
@@ -497,23 +634,47 @@ def rules_command(
 @election_app.command("calendar")
 def election_calendar_command(
     code: Annotated[str, typer.Argument(help="The election.")],
+    okrug: Annotated[
+        str | None, typer.Option(help="One okrug's calendar (its extension of nomination).")
+    ] = None,
     fmt: FormatOpt = OutputFormat.TEXT,
     lang: LangOpt = "en",
     location: DbOpt = None,
 ) -> None:
-    """The election calendar computed from polling day by the law version's rules."""
-    from saylau.administration.lawctx import election_row, law_for
-    from saylau.law.calendar import election_calendar
+    """The election calendar: the call counted from its ground, every deadline with its rule,
+    legal reference, source and confidence; then each okrug's candidates against the minimum
+    (too few: the extension the law version provides; extended: until when)."""
+    from saylau.administration import steps
+    from saylau.administration.lawctx import election_row
 
     lang = _lang(lang)
 
-    def action(service: Saylau) -> tuple[list[object], str]:
+    def action(service: Saylau) -> tuple[list[object], str, list[object], list[object]]:
         with service.session() as session:
             row = election_row(session, code)
-            law = law_for(session, code)
-            return list(election_calendar(row.date, law)), law.code
+            stp = setup.setup_of(session, code)
+            events, law = steps.base_calendar(session, code)
+            if okrug is not None:
+                steps._contest(session, code, okrug)
+                events = steps.okrug_calendar(session, code, okrug)
+            findings = setup.call_findings(
+                ElectionType(row.type),
+                row.date,
+                row.law_version,
+                ground=setup.ground_of(stp),
+                called_on=stp.called_on,
+            )
+            standing = steps.standings(session, code)
+            if okrug is not None:
+                standing = [s for s in standing if s.okrug == okrug]
+            return list(events), law.code, list(findings), list(standing)
 
-    events, law_code = run(location, lang, action)
+    events, law_code, findings, standing = run(location, lang, action)
+    call_check = (
+        "; ".join(f"{f.code}: {f.message(lang)}" for f in findings)  # type: ignore[attr-defined]
+        if findings
+        else t("admin.calendar.in_time", lang)
+    )
     table = ReportTable(
         "calendar",
         t("admin.calendar.title", lang, election=code, law=law_code),
@@ -521,26 +682,95 @@ def election_calendar_command(
             Col("event", t("admin.calendar.col.event", lang)),
             Col("start", t("admin.calendar.col.start", lang)),
             Col("deadline", t("admin.calendar.col.deadline", lang)),
+            Col("basis", t("admin.calendar.col.basis", lang)),
             Col("rule", t("admin.rules.col.code", lang)),
             Col("reference", t("admin.rules.col.reference", lang)),
             Col("confidence", t("admin.rules.col.confidence", lang)),
+            Col("source", t("admin.rules.col.source", lang)),
         ],
     )
     for event in events:
+        basis = event.basis(lang)  # type: ignore[attr-defined]
+        if event.code.value == "call" and event.start is not None:  # type: ignore[attr-defined]
+            basis = f"{basis} — {call_check}" if basis else call_check
         table.rows.append(
             [
                 Cell(event.code.value, event.title(lang)),  # type: ignore[attr-defined]
                 _moment(event.start),  # type: ignore[attr-defined]
                 _moment(event.deadline),  # type: ignore[attr-defined]
+                Cell(basis, basis),
                 Cell(event.rule, event.rule),  # type: ignore[attr-defined]
                 Cell(event.reference(lang), event.reference(lang)),  # type: ignore[attr-defined]
                 Cell(
                     event.confidence.value,  # type: ignore[attr-defined]
                     t(f"law.confidence.{event.confidence.value}", lang),
                 ),  # type: ignore[attr-defined]
+                Cell(event.source_text(), event.source_text()),  # type: ignore[attr-defined]
             ]
         )
-    typer.echo(render([table], fmt), nl=False)
+    tables = [table]
+    if standing:
+        okrugs = ReportTable(
+            "okrugs",
+            t("admin.calendar.okrugs", lang),
+            [
+                Col("okrug", t("admin.calendar.col.okrug", lang)),
+                Col("standing", t("admin.calendar.col.standing", lang), "right"),
+                Col("state", t("admin.calendar.col.state", lang)),
+                Col("nomination_closes", t("admin.calendar.col.nomination_closes", lang)),
+                Col("withdrawn", t("admin.calendar.col.withdrawn", lang)),
+            ],
+        )
+        for item in standing:
+            state = t(
+                f"admin.calendar.state.{item.state.value}",  # type: ignore[attr-defined]
+                lang,
+                min=item.minimum,  # type: ignore[attr-defined]
+                days=item.max_days,  # type: ignore[attr-defined]
+                extended=item.extension.days if item.extension else 0,  # type: ignore[attr-defined]
+            )
+            okrugs.rows.append(
+                [
+                    Cell(item.okrug, item.okrug),  # type: ignore[attr-defined]
+                    Cell(len(item.standing), str(len(item.standing))),  # type: ignore[attr-defined]
+                    Cell(item.state.value, state),  # type: ignore[attr-defined]
+                    _moment(item.nomination_closes),  # type: ignore[attr-defined]
+                    Cell(", ".join(item.withdrawn), ", ".join(item.withdrawn)),  # type: ignore[attr-defined]
+                ]
+            )
+        tables.append(okrugs)
+    typer.echo(render(tables, fmt), nl=False)
+
+
+@election_app.command("extend")
+def election_extend(
+    election: Annotated[str, typer.Argument(help="The election.")],
+    okrug: Annotated[str, typer.Argument(help="The okrug with too few candidates.")],
+    days: Annotated[int, typer.Option(help="Days of the extension (within the law's maximum).")],
+    decided_at: Annotated[
+        str, typer.Option(help="When the commission decided, ISO 8601 with zone.")
+    ],
+    document: Annotated[str | None, typer.Option(help="The commission's decision.")] = None,
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Record the extension of nomination in an okrug where fewer than two candidates stand
+    at the close of nomination (K.010)."""
+    from saylau.administration import steps
+
+    lang = _lang(lang)
+    moment = parse_moment(decided_at, "decided-at", lang)
+
+    def action(service: Saylau) -> int:
+        with service.transaction() as session:
+            return steps.extend_nomination(
+                session, cli_actor(actor), election=election, okrug=okrug, days=days,
+                decided_at=moment, document=document, lang=lang,
+            )  # fmt: skip
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
 
 
 def _moment(value: object) -> Cell:
@@ -592,6 +822,7 @@ def _decisions_table(decisions: list[object], lang: str) -> ReportTable:
             Col("rule", t("admin.rules.col.code", lang)),
             Col("reason", t("admin.nomination.col.reason", lang)),
             Col("reference", t("admin.rules.col.reference", lang)),
+            Col("source", t("admin.rules.col.source", lang)),
         ],
     )
     for decision in decisions:
@@ -613,9 +844,55 @@ def _decisions_table(decisions: list[object], lang: str) -> ReportTable:
                         finding.reference(lang) if finding else None,
                         finding.reference(lang) if finding else "",
                     ),
+                    Cell(
+                        finding.rule.source if finding else None,
+                        finding.rule.source if finding else "",
+                    ),
                 ]
             )
     return table
+
+
+@candidate_app.command("withdraw")
+def candidate_withdraw(
+    candidate: Annotated[str, typer.Argument(help="The candidate withdrawing.")],
+    applied_at: Annotated[
+        str, typer.Option(help="When the written application was made, ISO 8601 with zone.")
+    ],
+    ballots_printed: Annotated[
+        bool | None,
+        typer.Option(
+            "--ballots-printed/--ballots-not-printed",
+            help="Whether the ballots were already printed (the name stays on them).",
+        ),
+    ] = None,
+    document: Annotated[str | None, typer.Option(help="The written application.")] = None,
+    actor: ActorOpt = DEFAULT_ACTOR,
+    lang: LangOpt = "en",
+    location: DbOpt = None,
+) -> None:
+    """Record a withdrawal on written application; the registration is cancelled
+    (art. 113-6 para 1)."""
+    from saylau.administration import steps
+
+    lang = _lang(lang)
+    moment = parse_moment(applied_at, "applied-at", lang)
+    if ballots_printed is None:
+        typer.echo(
+            "--ballots-printed/--ballots-not-printed: " + t("admin.cli.ballots_printed", lang),
+            err=True,
+        )
+        raise typer.Exit(2)
+
+    def action(service: Saylau) -> int:
+        with service.transaction() as session:
+            return steps.withdraw(
+                session, cli_actor(actor), candidate=candidate, applied_at=moment,
+                ballots_printed=ballots_printed, document=document, lang=lang,
+            )  # fmt: skip
+
+    run(location, lang, action)
+    typer.echo(t("admin.done.recorded", lang))
 
 
 @candidate_app.command("redecide")
@@ -877,7 +1154,9 @@ def tabulate_command(
             outcomes: dict[str, str] = {}
             if chosen is Level.OKRUG:
                 for r in results.okrug_results(session, election):
-                    labels = results.candidate_labels(session, election, r.candidates, lang)
+                    labels = results.candidate_labels(
+                        session, election, [*r.candidates, *r.withdrawn], lang
+                    )
                     outcomes[r.okrug] = (
                         results.with_names(summary(r.outcome, lang), labels)
                         if r.outcome is not None
@@ -896,6 +1175,9 @@ def tabulate_command(
         Col("against_all", t("fp.against_all", lang), "right"),
         Col("votes", t("fp.votes", lang)),
     ]
+    home = any(item.stations_with_split for item in totals)  # type: ignore[attr-defined]
+    if home:
+        columns.append(Col("ballots_issued_outside", t("admin.tabulate.home_voting", lang)))
     if outcomes:
         columns.append(Col("outcome", t("fp.outcome", lang)))
     table = ReportTable("tabulation", t("admin.tabulate.title", lang, election=election), columns)
@@ -922,6 +1204,23 @@ def tabulate_command(
                 ", ".join(f"{k}: {fmt_int(v, lang)}" for k, v in item.votes.items()),  # type: ignore[attr-defined]
             ),
         ]
+        if home:
+            split = item.stations_with_split  # type: ignore[attr-defined]
+            row.append(
+                Cell(
+                    item.ballots_issued_outside,  # type: ignore[attr-defined]
+                    t(
+                        "admin.tabulate.home_voting_cell",
+                        lang,
+                        outside=fmt_int(item.ballots_issued_outside, lang),  # type: ignore[attr-defined]
+                        portable=fmt_int(item.ballots_in_portable_boxes, lang),  # type: ignore[attr-defined]
+                        stations=split,
+                        reported=item.stations_reported,  # type: ignore[attr-defined]
+                    )
+                    if split
+                    else "",
+                )
+            )
         if outcomes:
             row.append(Cell(outcomes.get(item.unit, ""), outcomes.get(item.unit, "")))  # type: ignore[attr-defined]
         table.rows.append(row)
@@ -962,7 +1261,9 @@ def explain_command(
                 if chosen is None:
                     raise AdminError("T.001", "okrug", okrug=okrug, election="-")
             result = results.okrug_result(session, chosen, okrug, provisional=provisional)
-            names = results.candidate_labels(session, chosen, result.candidates, lang)
+            names = results.candidate_labels(
+                session, chosen, [*result.candidates, *result.withdrawn], lang
+            )
             lines = [
                 t(
                     "admin.explain.header",

@@ -79,6 +79,7 @@ def findings_details(findings: Sequence[Finding], lang: str = "en") -> list[dict
             "fields": list(f.fields),
             "message": f.message(lang),
             "reference": f.reference(lang),
+            "source": f.rule.source,
             "confidence": f.confidence.value,
             "finding": f,
         }

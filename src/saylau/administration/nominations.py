@@ -1,5 +1,10 @@
 """Nomination and registration of candidates, checked against the law version's eligibility
-rules; every decision is recorded, and can be re-decided on appeal with a trace."""
+rules; every decision is recorded, and can be re-decided on appeal with a trace.
+
+A nomination is checked within the okrug's nomination period: from the day after the call
+(when the call is recorded) until nomination closes or until the end of the okrug's
+recorded extension (see :mod:`saylau.administration.steps`). A candidate who withdrew is no
+longer registered."""
 
 from __future__ import annotations
 
@@ -13,17 +18,23 @@ from sqlalchemy.orm import Session
 from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import election_row, findings_json, law_for, okrug_voters
-from saylau.administration.setup import contest_code
+from saylau.administration.setup import contest_code, setup_of
 from saylau.datasets.reader import DatasetContent, Row
 from saylau.law.catalogue import Finding
 from saylau.law.eligibility import NominationFacts, check_nomination
 from saylau.security.actor import Actor
 from saylau.store import audit
-from saylau.store.schema import CandidateRow, ContestRow, NominationDecisionRow
+from saylau.store.schema import (
+    CandidateRow,
+    ContestRow,
+    ElectionStepRow,
+    NominationDecisionRow,
+)
 
 REGISTERED = "registered"
 REFUSED = "refused"
 IMPORTED_FACTS = "{}"  # the facts of a decision imported from an export (not carried)
+HIGHER_AKIM = "higher_akim"
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class Decision:
     decision_id: int
 
 
-def _facts(row: Row, voters: int) -> NominationFacts:
+def _facts(row: Row, voters: int, higher_akim_nominees: int = 0) -> NominationFacts:
     nominated_at = row["nominated_at"]
     assert isinstance(nominated_at, dt.datetime)
     birth = row["birth_date"]
@@ -55,6 +66,8 @@ def _facts(row: Row, voters: int) -> NominationFacts:
         deposit_paid=bool(row["deposit_paid"]),
         nominated_at=nominated_at,
         party_member=row["party_member"],  # type: ignore[arg-type]
+        nominated_by=HIGHER_AKIM if row.get("nominated_by") == HIGHER_AKIM else None,
+        higher_akim_nominees=higher_akim_nominees,
     )
 
 
@@ -74,6 +87,8 @@ def _facts_json(facts: NominationFacts) -> str:
             "nominated_at": facts.nominated_at.isoformat(),
             "party_member": facts.party_member,
             "resident_in_okrug": facts.resident_in_okrug,
+            "nominated_by": facts.nominated_by,
+            "higher_akim_nominees": facts.higher_akim_nominees,
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -97,6 +112,9 @@ def _facts_from_json(candidate: str, text: str) -> NominationFacts:
         nominated_at=dt.datetime.fromisoformat(data["nominated_at"]),
         party_member=data["party_member"],
         resident_in_okrug=data["resident_in_okrug"],
+        # Facts stored before nomination by the higher akim was modelled lack these keys.
+        nominated_by=data.get("nominated_by"),
+        higher_akim_nominees=data.get("higher_akim_nominees", 0),
     )
 
 
@@ -108,9 +126,24 @@ def _decide(
     appeal_of: int | None,
     reason: str | None,
 ) -> Decision:
+    from saylau.administration.steps import contest_extension
+
     row = election_row(session, election)
     law = law_for(session, election)
-    findings = tuple(check_nomination(facts, law, row.date))
+    setup = setup_of(session, election)
+    candidate = session.get(CandidateRow, facts.candidate)
+    assert candidate is not None
+    contest = session.get(ContestRow, candidate.contest)
+    assert contest is not None
+    findings = tuple(
+        check_nomination(
+            facts,
+            law,
+            row.date,
+            called_on=setup.called_on,
+            extension=contest_extension(session, election, contest.okrug),
+        )
+    )
     decision = REFUSED if any(f.blocks for f in findings) else REGISTERED
     record = NominationDecisionRow(
         candidate=facts.candidate,
@@ -154,6 +187,7 @@ def nominate(
         require(session, actor, Permission.NOMINATE, okrug)
         if session.get(CandidateRow, str(row["code"])) is not None:
             raise AdminError("N.002", "code", value=row["code"])
+        by_higher_akim = row.get("nominated_by") == HIGHER_AKIM
         session.add(
             CandidateRow(
                 code=row["code"],
@@ -164,10 +198,15 @@ def nominate(
                 birth_date=row["birth_date"],
                 incumbent=row["incumbent"],
                 former_akim=row["former_akim"],
+                nominated_by=HIGHER_AKIM if by_higher_akim else None,
             )
         )
         session.flush()
-        facts = _facts(row, okrug_voters(session, election, okrug))
+        facts = _facts(
+            row,
+            okrug_voters(session, election, okrug),
+            higher_akim_nominees(session, contest.code) if by_higher_akim else 0,
+        )
         decisions.append(_decide(session, actor, election, facts, None, None))
     return decisions
 
@@ -200,8 +239,19 @@ def redecide(
         # Imported from an export of another database: the facts behind the decision are not
         # part of any export, so there is nothing to correct.
         raise AdminError("D.002", "candidate", value=candidate)
+    if session.scalar(
+        select(func.count(ElectionStepRow.id)).where(
+            ElectionStepRow.candidate == candidate, ElectionStepRow.kind == "withdrawal"
+        )
+    ):
+        raise AdminError("N.006", "candidate", value=candidate)
     facts = _facts_from_json(candidate, previous.facts)
-    allowed = set(NominationFacts.__dataclass_fields__) - {"candidate", "voters_in_okrug"}
+    allowed = set(NominationFacts.__dataclass_fields__) - {
+        "candidate",
+        "voters_in_okrug",
+        "higher_akim_nominees",
+        "nominated_by",
+    }
     unknown = sorted(set(corrections) - allowed)
     if unknown:
         raise AdminError(
@@ -212,12 +262,44 @@ def redecide(
 
 
 def registered_candidates(session: Session, contest: str) -> list[str]:
-    """Codes of the contest's candidates whose decision in force is 'registered'."""
+    """Codes of the contest's candidates whose decision in force is 'registered' (and who
+    have not withdrawn)."""
     return registered_by_contest(session, [contest]).get(contest, [])
 
 
-def registered_by_contest(session: Session, contests: list[str]) -> dict[str, list[str]]:
-    """Registered candidates of many contests in two queries (election-night pages need all)."""
+def higher_akim_nominees(session: Session, contest: str) -> int:
+    """Registered nominees of the higher akim in ``contest`` (for E.013)."""
+    registered = set(registered_candidates(session, contest))
+    return sum(
+        1
+        for code in session.scalars(
+            select(CandidateRow.code).where(
+                CandidateRow.contest == contest, CandidateRow.nominated_by == HIGHER_AKIM
+            )
+        )
+        if code in registered
+    )
+
+
+def first_nominated_at(session: Session, candidate: str) -> dt.datetime:
+    """When the nomination of ``candidate`` was submitted (from its first decision)."""
+    first = session.scalars(
+        select(NominationDecisionRow)
+        .where(NominationDecisionRow.candidate == candidate)
+        .order_by(NominationDecisionRow.id)
+        .limit(1)
+    ).first()
+    assert first is not None
+    return dt.datetime.fromisoformat(json.loads(first.facts)["nominated_at"])
+
+
+def registered_by_contest(
+    session: Session, contests: list[str], *, include_withdrawn: bool = False
+) -> dict[str, list[str]]:
+    """Registered candidates of many contests in two queries (election-night pages need all).
+
+    A candidate who withdrew (art. 113-6: the registration is cancelled) is left out unless
+    ``include_withdrawn``."""
     latest = (
         select(
             NominationDecisionRow.candidate,
@@ -226,14 +308,22 @@ def registered_by_contest(session: Session, contests: list[str]) -> dict[str, li
         .group_by(NominationDecisionRow.candidate)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(CandidateRow.contest, CandidateRow.code)
         .join(latest, latest.c.candidate == CandidateRow.code)
         .join(NominationDecisionRow, NominationDecisionRow.id == latest.c.id)
         .where(CandidateRow.contest.in_(contests), NominationDecisionRow.decision == REGISTERED)
         .order_by(CandidateRow.contest, CandidateRow.code)
     )
+    if not include_withdrawn:
+        query = query.where(
+            CandidateRow.code.not_in(
+                select(ElectionStepRow.candidate).where(
+                    ElectionStepRow.kind == "withdrawal", ElectionStepRow.candidate.is_not(None)
+                )
+            )
+        )
     out: dict[str, list[str]] = {}
-    for contest, code in rows:
+    for contest, code in session.execute(query):
         out.setdefault(contest, []).append(code)
     return out

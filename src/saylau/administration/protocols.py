@@ -5,6 +5,11 @@ with every broken relation named, and nothing is stored. One with only warnings 
 a supervisor acknowledges them. When the election requires double entry, a protocol counts
 only once two operators have entered the same values, or a supervisor has resolved their
 differences. A correction is a new version with a reason; earlier versions stay.
+
+Home voting: the four counts of the split (ballots issued in the station and outside it,
+ballots in the stationary and the portable boxes) are optional; protocols without them stay
+valid, and entries made before they existed read as having none. A candidate who withdrew
+after the ballots were printed is still on the ballot (P.110).
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from saylau.administration.keys import CommissionSignature, check_commission_sig
 from saylau.administration.lawctx import findings_details, findings_json, law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
-from saylau.domain import Protocol
+from saylau.administration.steps import withdrawn_on_ballot
+from saylau.domain import HOME_VOTING_FIELDS, Protocol
 from saylau.law.protocol import check_protocol
 from saylau.security.actor import Actor
 from saylau.store import audit, signatures
@@ -46,7 +52,9 @@ COUNT_FIELDS = (
     "ballots_in_boxes",
     "invalid",
     "against_all",
+    *HOME_VOTING_FIELDS,
 )
+OPTIONAL_COUNTS = frozenset({"against_all", *HOME_VOTING_FIELDS})
 
 Status = Literal["accepted", "held", "awaiting_second", "discrepancy", "superseded"]
 
@@ -167,6 +175,7 @@ def _accept(session: Session, actor: Actor, entry: ProtocolEntryRow) -> None:
         entered_at=dt.datetime.now(dt.UTC),
         commission_key=entry.commission_key,
         commission_signature=entry.commission_signature,
+        **{name: values.get(name) for name in HOME_VOTING_FIELDS},
     )
     # Signed before it is stored: the accepted version's rows are append-only.
     signatures.sign_protocol(session, row, values["votes"])
@@ -240,9 +249,14 @@ def submit(
             raise AdminError("V.004", "correction_reason", station=station_code, version=current)
         reason = first.correction_reason
     law = law_for(session, election)
-    candidates = registered_candidates(session, contest_code(election, station.okrug))
+    contest = contest_code(election, station.okrug)
+    candidates = registered_candidates(session, contest)
     findings = check_protocol(
-        protocol, candidates=candidates, law=law, registered_voters=roll.registered_voters
+        protocol,
+        candidates=candidates,
+        law=law,
+        registered_voters=roll.registered_voters,
+        withdrawn=withdrawn_on_ballot(session, [contest]).get(contest, []),
     )
     errors = [f for f in findings if f.blocks]
     if errors:

@@ -20,6 +20,8 @@ from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import election_row, law_for
 from saylau.administration.nominations import registered_by_contest
 from saylau.administration.setup import contest_code, setup_of
+from saylau.administration.steps import withdrawn_on_ballot
+from saylau.domain import HOME_VOTING_FIELDS
 from saylau.law.calendar import ALMATY
 from saylau.law.catalogue import LawError
 from saylau.law.winner import (
@@ -50,6 +52,7 @@ class OkrugResult:
     outcome: Outcome | None  # None while stations are still missing
     law_version: str
     stale_draw: LotDraw | None = None  # a recorded draw the current count no longer calls for
+    withdrawn: tuple[str, ...] = ()  # withdrew after the ballots were printed (on the ballot)
 
 
 def _contest(session: Session, election: str, okrug: str) -> ContestRow:
@@ -91,20 +94,21 @@ def okrug_results(
     law = law_for(session, election)
     out: list[OkrugResult] = []
     all_totals = tabulate(session, election, Level.OKRUG)
-    registered = registered_by_contest(
-        session, [contest_code(election, t.unit) for t in all_totals]
-    )
+    codes = [contest_code(election, t.unit) for t in all_totals]
+    registered = registered_by_contest(session, codes)
+    on_ballot = withdrawn_on_ballot(session, codes)
     for totals in all_totals:
         contest = _contest(session, election, totals.unit)
         candidates = tuple(registered.get(contest.code, []))
         outcome: Outcome | None = None
         if totals.complete or provisional:
             votes = {c: totals.votes.get(c, 0) for c in candidates}
+            withdrawn = {c: totals.votes.get(c, 0) for c in on_ballot.get(contest.code, [])}
             against = totals.against_all if law.against_all_on_ballot else None
             if law.against_all_on_ballot and against is None:
                 against = 0
             okrug_totals = OkrugTotals(
-                votes, against, totals.voters_on_list, totals.ballots_in_boxes
+                votes, against, totals.voters_on_list, totals.ballots_in_boxes, withdrawn
             )
             draw = _draw(session, contest.code)
             try:
@@ -118,7 +122,18 @@ def okrug_results(
                 stale = None
         else:
             stale = None
-        out.append(OkrugResult(election, totals.unit, totals, candidates, outcome, law.code, stale))
+        out.append(
+            OkrugResult(
+                election,
+                totals.unit,
+                totals,
+                candidates,
+                outcome,
+                law.code,
+                stale,
+                tuple(on_ballot.get(contest.code, [])),
+            )
+        )
     return out
 
 
@@ -206,15 +221,18 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
     names = {
         c.code: c.name
         for c in session.scalars(
-            select(CandidateRow).where(CandidateRow.code.in_(result.candidates))
+            select(CandidateRow).where(
+                CandidateRow.code.in_([*result.candidates, *result.withdrawn])
+            )
         )
     }
-    parties = {
-        c.code: c.party
+    rows = {
+        c.code: c
         for c in session.scalars(
             select(CandidateRow).where(CandidateRow.code.in_(result.candidates))
         )
     }
+    parties = {code: row.party for code, row in rows.items()}
     totals = result.totals
     outcome = result.outcome
     record: dict[str, object] = {
@@ -237,6 +255,12 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
                 "name": names.get(c, c),
                 "party": parties.get(c),
                 "votes": totals.votes.get(c, 0),
+                # only when so: records of party and self-nominees keep their fingerprints
+                **(
+                    {"nominated_by": "higher_akim"}
+                    if c in rows and rows[c].nominated_by == "higher_akim"
+                    else {}
+                ),
             }
             for c in result.candidates
         ],
@@ -259,6 +283,16 @@ def result_record(session: Session, result: OkrugResult) -> dict[str, object]:
             "winner": result.stale_draw.winner,
             "drawn_at": result.stale_draw.drawn_at.isoformat(),
         }
+    if totals.stations_with_split:
+        record["home_voting"] = {
+            "stations_with_split": totals.stations_with_split,
+            **{name: getattr(totals, name) for name in HOME_VOTING_FIELDS},
+        }
+    if result.withdrawn:
+        record["withdrawn"] = [
+            {"code": c, "name": names.get(c, c), "marks": totals.votes.get(c, 0)}
+            for c in result.withdrawn
+        ]
     if isinstance(outcome, RepeatElection):
         record["repeat"] = {
             "reason": outcome.reason.value,
@@ -349,7 +383,10 @@ def candidate_labels(
     parties = party_short_names(session, day, lang)
     labels: dict[str, str] = {}
     for row in session.scalars(select(CandidateRow).where(CandidateRow.code.in_(list(codes)))):
-        party = parties.get(row.party, row.party) if row.party else t("fp.self", lang)
+        if row.nominated_by == "higher_akim":
+            party = t("fp.higher_akim", lang)
+        else:
+            party = parties.get(row.party, row.party) if row.party else t("fp.self", lang)
         labels[row.code] = f"{row.name} ({party})"
     return labels
 

@@ -1,4 +1,5 @@
-"""Setting up an election: the call, its settings, okrugs, stations and commissions."""
+"""Setting up an election: the call (with its ground), its settings, okrugs, stations and
+commissions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
 from saylau.datasets.reader import DatasetContent
 from saylau.domain import ElectionType, Names
+from saylau.law.calendar import Ground, GroundKind, check_call
+from saylau.law.catalogue import FAMILY_OF, Family, Finding, LawError, law_version, version_in_force
 from saylau.security.actor import Actor
 from saylau.store import audit, keys
 from saylau.store.schema import (
@@ -47,14 +50,33 @@ def create_election(
     against_all_on_ballot: bool | None = None,
     synthetic: bool = False,
     known_law_versions: frozenset[str] | None = None,
+    ground: Ground | None = None,
+    called_on: dt.date | None = None,
 ) -> None:
-    """Record the call of an election by the territorial commission of ``territory``."""
+    """Record the call of an election by the territorial commission of ``territory``.
+
+    ``ground`` (the end of the incumbent's term, an early termination, a first or a repeat
+    election) and ``called_on`` (the day of the call) fix the calendar's call: dates that
+    contradict the ground (K.009), a call after its latest day (K.001, art. 113-1 as cited by
+    the CEC) and, for an akim election, a law version not in force on the day of the call
+    (K.012) are refused with every rule named (S.005), and nothing is stored. Without them
+    (elections set up before grounds were recorded) the calendar counts only from polling day.
+    """
     require(session, actor, Permission.SETUP, territory)
     if session.get(ElectionRow, code) is not None:
         raise AdminError("S.001", "code", code=code)
     if known_law_versions is not None and law_version not in known_law_versions:
         raise AdminError(
             "S.002", "law_version", value=law_version, allowed=", ".join(sorted(known_law_versions))
+        )
+    findings = call_findings(type, date, law_version, ground=ground, called_on=called_on)
+    if findings:
+        first = findings[0]
+        raise AdminError(
+            "S.005",
+            _CALL_FIELDS.get(first.code, "called_on"),
+            details=_details(findings),
+            count=len(findings),
         )
     if (
         territory != "KZ"
@@ -85,6 +107,9 @@ def create_election(
             against_all_on_ballot=against_all_on_ballot,
             created_by=actor.name,
             created_at=dt.datetime.now(dt.UTC),
+            ground=ground.kind.value if ground else None,
+            ground_date=ground.on if ground else None,
+            called_on=called_on,
         )
     )
     session.flush()
@@ -104,8 +129,74 @@ def create_election(
             "against_all_on_ballot": against_all_on_ballot,
             "synthetic": synthetic,
             "key": key.fingerprint,
+            "ground": ground.kind.value if ground else None,
+            "ground_date": ground.on.isoformat() if ground and ground.on else None,
+            "called_on": called_on.isoformat() if called_on else None,
         },
     )
+
+
+_CALL_FIELDS = {"K.001": "called_on", "K.009": "ground", "K.012": "law_version"}
+
+
+def _details(findings: list[Finding], lang: str = "en") -> list[dict[str, object]]:
+    from saylau.administration.lawctx import findings_details
+
+    return findings_details(findings, lang)
+
+
+def call_findings(
+    type: ElectionType,
+    date: dt.date,
+    law_version_code: str,
+    *,
+    ground: Ground | None,
+    called_on: dt.date | None,
+) -> list[Finding]:
+    """What the law says against a call: K.012 (the version in force on the day of the call),
+    K.009 (dates that contradict the ground) and K.001 (a call after its latest day).
+
+    Only akim elections have a calendar; other types, and unknown law versions (refused
+    elsewhere), give no findings.
+    """
+    if FAMILY_OF.get(type) is not Family.AKIM:
+        return []
+    try:
+        law = law_version(law_version_code)
+    except LawError:
+        return []
+    if law.election_type is not type or law.family is not Family.AKIM:
+        return []
+    findings: list[Finding] = []
+    if called_on is not None and not law.in_force_on(called_on):
+        in_force = version_in_force(type, called_on)
+        findings.append(
+            Finding.of(
+                "K.012",
+                law,
+                ("law_version", "called_on"),
+                law=law.code,
+                called_on=called_on,
+                in_force=in_force.code if in_force else "—",
+            )
+        )
+        if in_force is not None:
+            law = in_force
+    findings += check_call(date, law, called_on=called_on, ground=ground)
+    return findings
+
+
+def law_version_for(type: ElectionType, day: dt.date) -> str | None:
+    """The code of the law version of ``type`` in force on ``day`` (the day of the call)."""
+    found = version_in_force(type, day)
+    return found.code if found else None
+
+
+def ground_of(setup: ElectionSetupRow) -> Ground | None:
+    """The recorded ground of an election, if any."""
+    if setup.ground is None:
+        return None
+    return Ground(GroundKind(setup.ground), setup.ground_date)
 
 
 def setup_of(session: Session, election: str) -> ElectionSetupRow:

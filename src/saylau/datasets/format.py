@@ -215,7 +215,13 @@ FIGURES = Resource(
         Column(
             "party", C, "The party, for figures about one party's nominees.", ref="parties.code"
         ),
-        Column("nomination", S, "Breakdown by way of nomination.", True, _values(Nomination)),
+        Column(
+            "nomination",
+            S,
+            "Breakdown by way of nomination.",
+            True,
+            (Nomination.PARTY.value, Nomination.SELF.value, Nomination.ALL.value),
+        ),
         Column("sex", S, "Breakdown by sex.", True, _values(Sex)),
         Column("value", D, "The number exactly as published.", True),
         Column("approximate", B, "true when the source gives the number as rounded.", True),
@@ -325,6 +331,14 @@ CANDIDATES = Resource(
             "Nominating party; empty for a self-nominated candidate.",
             ref="parties.code",
         ),
+        Column(
+            "nominated_by",
+            S,
+            "Who nominated: party, self or higher_akim (the akim of the higher unit); empty: "
+            "party when a party is named, else self.",
+            False,
+            (Nomination.PARTY.value, Nomination.SELF.value, Nomination.HIGHER_AKIM.value),
+        ),
         Column("sex", S, "Sex.", False, (Sex.MALE.value, Sex.FEMALE.value)),
         Column("birth_date", DT, "Date of birth.", True),
         Column("citizen", B, "Citizen of the Republic of Kazakhstan.", True),
@@ -426,14 +440,16 @@ def format_markdown() -> str:
     ]
     from saylau.i18n import t
 
-    for number in range(1, 33):
+    for number in range(1, 34):
         code = f"I.{number:03d}"
         lines.append(f"| {code} | {t(f'import.{code}', 'en').replace('|', '/')} |")
     lines += [
         "",
         "Figures also obey: a count measure is a whole number ≥ 0 (I.004, I.005); a percentage",
         "is at most 100 (I.017); level `republic` has unit `KZ` (I.021); level `region` names a",
-        "known region (I.009); a figure for a party has nomination `party` (I.020).",
+        "known region (I.009); a figure for a party has nomination `party` (I.020). A",
+        "candidate's `nominated_by` fits the `party` column: `party` names a party, `self` and",
+        "`higher_akim` name none (I.033).",
         "",
     ]
     return "\n".join(lines)

@@ -334,6 +334,15 @@ def _figure_rules(
         problems.append(Problem(file, line, "nomination", "I.020", {}))
 
 
+def _candidate_rules(file: str, line: str, row: Row, problems: list[Problem]) -> None:
+    """A candidate's way of nomination must fit the party column."""
+    kind, party = row.get("nominated_by"), row.get("party")
+    if kind == "party" and party is None:
+        problems.append(Problem(file, line, "nominated_by", "I.033", {"value": kind}))
+    if kind in ("self", "higher_akim") and party is not None:
+        problems.append(Problem(file, line, "nominated_by", "I.033", {"value": kind}))
+
+
 def read(
     paths: Iterable[Path],
     known: Mapping[str, set[str]] | None = None,
@@ -421,6 +430,8 @@ def read(
                     )
             if resource.name == "figures":
                 _figure_rules(file, line, row, regions, problems)
+            if resource.name == "candidates":
+                _candidate_rules(file, line, row, problems)
     if problems:
         raise DatasetError(problems)
     return content

@@ -58,7 +58,6 @@ from saylau.forensics.stats import (
 ALMATY = ZoneInfo("Asia/Almaty")
 DEFAULT_DATE = dt.date(2025, 7, 20)
 DEFAULT_LAW = "rural-akim-2023"
-LAW_WITHOUT_AGAINST_ALL = "rural-akim-2021"
 GENERATOR = "saylau.datasets.synthetic v1"
 
 # Oblasts of the 2021 division (the seed's Tables 3-4); cities of republican significance have
@@ -181,6 +180,9 @@ class SyntheticElection:
     candidates: list[Row]
     protocols: list[Protocol]
     truth: dict[str, tuple[AnomalyKind, ...]] = field(default_factory=dict)
+    # False: a ballot without the against-all line, set for the election (an override of the
+    # law version, which every outcome then marks unconfirmed); None: as the version says.
+    against_all_on_ballot: bool | None = None
 
     def setup_content(self) -> DatasetContent:
         """Districts, okrugs, stations and commissions, as ``load_setup`` takes them."""
@@ -245,16 +247,17 @@ def generate(
 ) -> SyntheticElection:
     """Generate a synthetic election, deterministic for ``seed`` (see the module docstring).
 
-    ``law_version`` defaults to ``rural-akim-2023`` (against-all line on the ballot), or to
-    ``rural-akim-2021`` when ``against_all`` is false.
+    ``law_version`` defaults to ``rural-akim-2023``. Every akim law version has the
+    against-all line (the July 2021 rural ballots had it too), so ``against_all=False`` sets
+    the election's ballot without it (``against_all_on_ballot``), an override that the law
+    layer marks unconfirmed.
     """
     if n_okrugs < 1 or stations_per_okrug < 1:
         raise ValueError("need at least one okrug and one station per okrug")
     if not 0.05 < mean_turnout < 0.95:
         raise ValueError("mean turnout must be within (0.05, 0.95)")
     code = code or f"synthetic-{seed}"
-    if law_version is None:  # a ballot without the against-all line: the 2021 law version
-        law_version = DEFAULT_LAW if against_all else LAW_WITHOUT_AGAINST_ALL
+    law_version = law_version or DEFAULT_LAW
     rng = random.Random(seed)
     anomalies = tuple(anomalies or ())
     label = ", ".join(f"{a.kind.value}:{a.share:g}" for a in anomalies) or "none"
@@ -408,6 +411,7 @@ def generate(
         seed=seed,
         date=date,
         law_version=law_version,
+        against_all_on_ballot=None if against_all else False,
         names=names,
         anomalies=anomalies,
         source=source,

@@ -1,6 +1,7 @@
 """Immutable typed records for the domain glossary of DESIGN.md. No I/O, imports nothing of ours."""
 
 from saylau.domain.model import (
+    HOME_VOTING_FIELDS,
     AdminUnitKind,
     Candidate,
     Commission,
@@ -27,6 +28,7 @@ from saylau.domain.model import (
 )
 
 __all__ = [
+    "HOME_VOTING_FIELDS",
     "AdminUnitKind",
     "Candidate",
     "Commission",

@@ -225,10 +225,15 @@ class Contest(Record):
 
 
 class Nomination(StrEnum):
-    """How a candidate was put forward; ``all`` is used by figures that do not split."""
+    """How a candidate was put forward; ``all`` is used by figures that do not split.
+
+    ``higher_akim``: nominated by the akim of the higher unit (confirmed by the CEC for
+    district akims; a setting of the law version for rural akims).
+    """
 
     PARTY = "party"
     SELF = "self"
+    HIGHER_AKIM = "higher_akim"
     ALL = "all"
 
 
@@ -251,10 +256,14 @@ class Candidate(Record):
     birth_date: dt.date | None = None
     incumbent: bool | None = None
     former_akim: bool | None = None
+    nominated_by: Literal[Nomination.HIGHER_AKIM] | None = None
 
     @property
     def nomination(self) -> Nomination:
-        """Party-nominated when a party is named, else self-nominated."""
+        """Nominated by the higher akim when so recorded; else party-nominated when a party
+        is named, else self-nominated."""
+        if self.nominated_by is Nomination.HIGHER_AKIM:
+            return Nomination.HIGHER_AKIM
         return Nomination.PARTY if self.party else Nomination.SELF
 
 
@@ -263,6 +272,11 @@ class Protocol(Record):
 
     The control relations between these counts are law, checked in ``saylau.law``;
     the record itself only forbids what can never be a count (negative numbers).
+
+    Home voting: ``ballots_issued_in_station`` / ``ballots_issued_outside`` split the ballots
+    issued between the station and voters visited with portable boxes, and
+    ``ballots_in_stationary_boxes`` / ``ballots_in_portable_boxes`` split the ballots found
+    in the boxes. The split is optional (``None``): protocols without it stay valid.
     """
 
     station: str
@@ -280,6 +294,15 @@ class Protocol(Record):
     #: The accepted version this protocol replaces (0 for the first); when given, a protocol
     #: written against an older version is refused instead of silently replacing a newer one.
     corrects: int | None = Field(default=None, ge=0)
+    ballots_issued_in_station: int | None = Field(default=None, ge=0)
+    ballots_issued_outside: int | None = Field(default=None, ge=0)
+    ballots_in_stationary_boxes: int | None = Field(default=None, ge=0)
+    ballots_in_portable_boxes: int | None = Field(default=None, ge=0)
+
+    @property
+    def has_home_voting_split(self) -> bool:
+        """Whether any count of the home-voting split is given."""
+        return any(getattr(self, name) is not None for name in HOME_VOTING_FIELDS)
 
     @model_validator(mode="after")
     def _votes_non_negative(self) -> Protocol:
@@ -287,6 +310,14 @@ class Protocol(Record):
             if count < 0:
                 raise ValueError(f"votes for {candidate} must be >= 0")
         return self
+
+
+HOME_VOTING_FIELDS = (
+    "ballots_issued_in_station",
+    "ballots_issued_outside",
+    "ballots_in_stationary_boxes",
+    "ballots_in_portable_boxes",
+)
 
 
 class Measure(StrEnum):

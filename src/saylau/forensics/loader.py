@@ -83,6 +83,7 @@ def load(
             territory="KZ",
             synthetic=True,
             known_law_versions=versions,
+            against_all_on_ballot=election.against_all_on_ballot,
         )
         row = session.get(ElectionRow, election.code)
         assert row is not None

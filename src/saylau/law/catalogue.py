@@ -45,6 +45,10 @@ L.013   a protocol to be summed has a count for someone who is not a candidate
 L.014   protocols to be summed disagree on whether there is an against-all count
 L.015   a lot draw must name who drew
 L.016   a rule of the catalogue has no implementation
+L.017   the ground of an election needs a date (end of the term, early termination)
+L.018   the ground of an election takes no date (first or repeat election)
+L.019   an extension of nomination must last at least one day
+L.020   unknown way of nomination (party, self or higher_akim)
 ======  ================================================================================
 """
 
@@ -161,6 +165,18 @@ class AgeReference(StrEnum):
     NOMINATION_DAY = "nomination_day"
 
 
+class WithdrawnVotes(StrEnum):
+    """How marks for a candidate who withdrew after the ballots were printed are counted.
+
+    ``invalid``: the ballots are counted among the invalid ones (the protocol gives no count
+    for the withdrawn candidate, or zero). ``separate``: the protocol gives them on the
+    candidate's line; they count for no one.
+    """
+
+    INVALID = "invalid"
+    SEPARATE = "separate"
+
+
 class AllocationMethodName(StrEnum):
     """Seat allocation of a party-list election (computed by ``saylau.law.allocation``)."""
 
@@ -201,13 +217,22 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("signature_share", SettingKind.FRACTION, _A),
     SettingSpec("party_nominee_signatures_required", SettingKind.BOOL, _A),
     SettingSpec("party_membership_required", SettingKind.BOOL, _A),
+    SettingSpec("higher_akim_nomination", SettingKind.BOOL, _A),
+    SettingSpec("higher_akim_max_nominees", SettingKind.INT, _A),
     SettingSpec("deposit_mzp", SettingKind.INT, _A),
-    SettingSpec("call_days_before", SettingKind.INT, _A),
+    SettingSpec("call_days_before_term_end", SettingKind.INT, _A),
+    SettingSpec("call_months_after_termination", SettingKind.INT, _A),
+    SettingSpec("call_days_before_polling", SettingKind.INT, _A),
     SettingSpec("nomination_opens_days_after_call", SettingKind.INT, _A),
     SettingSpec("nomination_closes_days_before", SettingKind.INT, _A),
     SettingSpec("nomination_closes_time", SettingKind.TIME, _A),
     SettingSpec("registration_closes_days_before", SettingKind.INT, _A),
     SettingSpec("registration_closes_time", SettingKind.TIME, _A),
+    SettingSpec("min_candidates_at_close", SettingKind.INT, _A),
+    SettingSpec("nomination_extension_max_days", SettingKind.INT, _A),
+    SettingSpec("registration_follows_extension", SettingKind.BOOL, _A),
+    SettingSpec("withdrawal_closes_days_before", SettingKind.INT, _A),
+    _choice("withdrawn_votes", _A, WithdrawnVotes),
     SettingSpec("campaign_ends_days_before", SettingKind.INT, _A),
     SettingSpec("silence_days_before", SettingKind.INT, _A),
     SettingSpec("polls_open", SettingKind.TIME, _A),
@@ -253,6 +278,10 @@ PROTOCOL_FIELDS: frozenset[str] = frozenset(
         "invalid",
         "against_all",
         "votes",
+        "ballots_issued_in_station",
+        "ballots_issued_outside",
+        "ballots_in_stationary_boxes",
+        "ballots_in_portable_boxes",
     }
 )
 ELIGIBILITY_FIELDS: frozenset[str] = frozenset(
@@ -270,10 +299,20 @@ ELIGIBILITY_FIELDS: frozenset[str] = frozenset(
         "party_member",
         "resident_in_okrug",
         "nominated_at",
+        "nominated_by",
     }
 )
 WINNER_FIELDS: frozenset[str] = frozenset(
-    {"candidates", "votes", "against_all", "voters_on_list", "ballots_in_boxes", "lot_draw"}
+    {
+        "candidates",
+        "votes",
+        "against_all",
+        "voters_on_list",
+        "ballots_in_boxes",
+        "lot_draw",
+        "withdrawn",
+        "invalid",
+    }
 )
 CALENDAR_FIELDS: frozenset[str] = frozenset(
     {
@@ -284,6 +323,13 @@ CALENDAR_FIELDS: frozenset[str] = frozenset(
         "polls",
         "results_established_on",
         "winner_registered_on",
+        "ground",
+        "term_ends_on",
+        "terminated_on",
+        "extension",
+        "withdrawal",
+        "law_version",
+        "candidates",
     }
 )
 _FIELDS: Mapping[RuleKind, frozenset[str]] = {
@@ -489,6 +535,11 @@ class LawVersion:
     def winner_rule(self) -> WinnerRule:
         """How the winner is chosen."""
         return WinnerRule(self.choice("winner_rule"))
+
+    @property
+    def withdrawn_votes(self) -> WithdrawnVotes:
+        """How marks for a candidate who withdrew after the ballots were printed count."""
+        return WithdrawnVotes(self.choice("withdrawn_votes"))
 
     def unconfirmed_settings(self) -> tuple[Setting, ...]:
         """The settings whose values no source states directly."""
@@ -999,6 +1050,14 @@ def rule(code: str) -> Rule:
     return catalogue().rule(code)
 
 
+def version_in_force(election_type: ElectionType, day: date) -> LawVersion | None:
+    """The law version of ``election_type`` in force on ``day`` (K.012), if any."""
+    for version in catalogue().versions:
+        if version.election_type is election_type and version.in_force_on(day):
+            return version
+    return None
+
+
 def rules_for(law_version: LawVersion | str, on_date: date | None = None) -> tuple[Rule, ...]:
     """The rules that apply to ``law_version``, in catalogue order.
 
@@ -1157,6 +1216,7 @@ class CatalogueRow:
     in_force: str
     law_versions: str
     confidence: str
+    source: str
     title: str
     operator_message: str
     supervisor_message: str
@@ -1170,6 +1230,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "in_force",
     "law_versions",
     "confidence",
+    "source",
     "title",
     "operator_message",
     "supervisor_message",
@@ -1197,6 +1258,7 @@ def catalogue_rows(
             in_force=r.in_force_text(),
             law_versions=", ".join(r.law_versions),
             confidence=t(f"law.confidence.{r.confidence.value}", lang),
+            source=r.source + (f" — {r.note}" if r.note else ""),
             title=r.title(lang),
             operator_message=r.message(lang, "operator"),
             supervisor_message=r.message(lang, "supervisor"),

@@ -5,9 +5,15 @@ Kursiv 2021-05-28, RFE/RL) and the CEC's 2023 document list for district akims: 
 of Kazakhstan, at least 25 years of age, the qualification requirements of the civil-service
 post, no unexpunged criminal record, no corruption offence, not declared legally incapable,
 signatures of at least 1% of the okrug's voters for self-nominees, the election deposit, and
-for party nominees membership of the nominating party. What is uncertain (signatures of
-party nominees, residence, the deposit's amount, the day the age is reckoned on) is a
-setting of the law version. Articles of the akim chapter (113-x) are unconfirmed.
+for party nominees membership of the nominating party. The akim of the higher unit may
+nominate one or two candidates (confirmed by the CEC for district akims; a setting for rural
+akims). What is uncertain (signatures of party nominees, residence, the deposit's amount,
+the day the age is reckoned on) is a setting of the law version. Articles of the akim
+chapter (113-x) are unconfirmed.
+
+A nomination must come within the nomination period (K.002): from the day after the call,
+when the day of the call is known, until nomination closes, or until the end of an
+extension recorded for the okrug (K.010).
 """
 
 from __future__ import annotations
@@ -19,25 +25,37 @@ from fractions import Fraction
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
-from saylau.law.calendar import ALMATY, CalendarEventCode, deadline_passed, election_calendar, event
+from saylau.law.calendar import (
+    ALMATY,
+    Extension,
+    contest_calendar,
+    election_calendar,
+    local_day,
+    nomination_window,
+)
 from saylau.law.catalogue import (
     AgeReference,
     Finding,
     LawError,
     LawVersion,
     RuleKind,
+    Term,
     rules_for,
 )
+
+HIGHER_AKIM = "higher_akim"
 
 
 @dataclass(frozen=True)
 class NominationFacts:
     """What the commission knows about a nominee when checking the nomination.
 
-    ``party`` is the nominating party's code, ``None`` for a self-nominee. ``signatures``
-    counts the valid signatures verified; ``voters_in_okrug`` the okrug's voters the share is
-    reckoned on. ``party_member`` and ``resident_in_okrug`` are ``None`` when not shown; a
-    requirement that is not shown to be met is reported as unmet.
+    ``party`` is the nominating party's code, ``None`` for a self-nominee or a nominee of the
+    higher akim (``nominated_by="higher_akim"``). ``signatures`` counts the valid signatures
+    verified; ``voters_in_okrug`` the okrug's voters the share is reckoned on.
+    ``party_member`` and ``resident_in_okrug`` are ``None`` when not shown; a requirement
+    that is not shown to be met is reported as unmet. ``higher_akim_nominees`` counts the
+    higher akim's nominees already registered in the okrug (for E.013).
     """
 
     candidate: str
@@ -54,21 +72,31 @@ class NominationFacts:
     nominated_at: datetime
     party_member: bool | None = None
     resident_in_okrug: bool | None = None
+    nominated_by: str | None = None
+    higher_akim_nominees: int = 0
+
+    @property
+    def by_higher_akim(self) -> bool:
+        """Whether the akim of the higher unit nominated the candidate."""
+        return self.nominated_by == HIGHER_AKIM
 
     @property
     def self_nominated(self) -> bool:
         """Whether the nominee put themselves forward."""
-        return self.party is None
+        return self.party is None and not self.by_higher_akim
 
 
 @dataclass(frozen=True)
 class NominationCase:
-    """A nomination being checked: the facts, the law version, polling day and the zone."""
+    """A nomination being checked: the facts, the law version, polling day, the zone, and
+    the day of the call and the okrug's extension of nomination when known."""
 
     facts: NominationFacts
     law: LawVersion
     polling_day: date
     zone: str
+    called_on: date | None = None
+    extension: Extension | None = None
 
     def finding(
         self,
@@ -201,7 +229,7 @@ def _self_nominee_signatures(case: NominationCase) -> list[Finding]:
 @_check("E.008")
 def _party_nominee_signatures(case: NominationCase) -> list[Finding]:
     """A party nominee needs signatures too when the version says so (unconfirmed)."""
-    if case.facts.self_nominated or not case.law.flag("party_nominee_signatures_required"):
+    if case.facts.party is None or not case.law.flag("party_nominee_signatures_required"):
         return []
     return _signatures(case, "E.008")
 
@@ -219,11 +247,33 @@ def _deposit(case: NominationCase) -> list[Finding]:
 def _party_member(case: NominationCase) -> list[Finding]:
     """A party nominates from among its members (article unconfirmed)."""
     facts = case.facts
-    if facts.self_nominated or not case.law.flag("party_membership_required"):
+    if facts.party is None or not case.law.flag("party_membership_required"):
         return []
     if facts.party_member is True:
         return []
     return [case.finding("E.010", ("party", "party_member"), party=facts.party or "")]
+
+
+@_check("E.012")
+def _higher_akim_allowed(case: NominationCase) -> list[Finding]:
+    """Nomination by the higher akim, where the law version provides it."""
+    if case.facts.by_higher_akim and not case.law.flag("higher_akim_nomination"):
+        return [case.finding("E.012", ("nominated_by",))]
+    return []
+
+
+@_check("E.013")
+def _higher_akim_limit(case: NominationCase) -> list[Finding]:
+    """The higher akim nominates at most ``higher_akim_max_nominees`` (two) per okrug."""
+    facts = case.facts
+    if not facts.by_higher_akim or not case.law.flag("higher_akim_nomination"):
+        return []
+    limit = case.law.integer("higher_akim_max_nominees")
+    if facts.higher_akim_nominees < limit:
+        return []
+    return [
+        case.finding("E.013", ("nominated_by",), limit=limit, already=facts.higher_akim_nominees)
+    ]
 
 
 @_check("E.011")
@@ -234,25 +284,43 @@ def _residency(case: NominationCase) -> list[Finding]:
     return [case.finding("E.011", ("resident_in_okrug",))]
 
 
-def _late(case: NominationCase) -> list[Finding]:
-    """K.002: a nomination after nomination closed is refused (article unconfirmed)."""
-    calendar = election_calendar(case.polling_day, case.law, zone=case.zone)
-    nomination = event(calendar, CalendarEventCode.NOMINATION)
-    if not deadline_passed(nomination, case.facts.nominated_at):
+def _outside_window(case: NominationCase) -> list[Finding]:
+    """K.002: a nomination outside the nomination period is refused (article unconfirmed):
+    before it opens (the day after the call) or from the moment it closes (or its
+    extension in the okrug ends, K.010)."""
+    calendar = contest_calendar(
+        election_calendar(case.polling_day, case.law, called_on=case.called_on, zone=case.zone),
+        case.law,
+        case.extension,
+    )
+    opens, closes = nomination_window(calendar)
+    at = case.facts.nominated_at
+    early = opens is not None and local_day(at, case.zone) < opens
+    if not early and at < closes:
         return []
+    settings = ["nomination_closes_days_before", "nomination_closes_time"]
+    if opens is not None:
+        settings.append("nomination_opens_days_after_call")
+    window = Term(
+        "law.window.nomination_extended" if case.extension else "law.window.nomination",
+        (("opens", opens if opens is not None else "—"), ("closes", closes)),
+    )
     return [
         case.finding(
             "K.002",
             ("nominated_at",),
-            settings=("nomination_closes_days_before", "nomination_closes_time"),
-            nominated_at=case.facts.nominated_at,
-            deadline=nomination.deadline,
+            settings=tuple(settings),
+            nominated_at=at,
+            deadline=closes,
+            window=window,
         )
     ]
 
 
 def _validate(facts: NominationFacts) -> None:
-    for name in ("signatures", "voters_in_okrug"):
+    if facts.nominated_by not in (None, "party", "self", HIGHER_AKIM):
+        raise LawError("L.020", "nominated_by", value=facts.nominated_by)
+    for name in ("signatures", "voters_in_okrug", "higher_akim_nominees"):
         value = getattr(facts, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise LawError("L.005", name, field=name, value=value)
@@ -266,16 +334,20 @@ def check_nomination(
     polling_day: date,
     *,
     zone: str = ALMATY,
+    called_on: date | None = None,
+    extension: Extension | None = None,
 ) -> list[Finding]:
-    """Every unmet requirement of a nomination (E.xxx), and K.002 if it came too late.
+    """Every unmet requirement of a nomination (E.xxx), and K.002 if it came outside the
+    nomination period.
 
     Implements the eligibility requirements of the election law's akim chapter (articles
     unconfirmed; see each rule's reference) under the settings of ``law``. An empty list
     means the nomination meets every requirement saylau knows of. ``zone`` is the local
-    time zone of the nomination deadline (default Asia/Almaty).
+    time zone of the nomination deadline (default Asia/Almaty); ``called_on`` (the day of
+    the call) opens the period, and ``extension`` (recorded for the okrug) prolongs it.
     """
     _validate(facts)
-    case = NominationCase(facts, law, polling_day, zone)
+    case = NominationCase(facts, law, polling_day, zone, called_on, extension)
     findings: list[Finding] = []
     for applicable in rules_for(law):
         if applicable.kind is not RuleKind.ELIGIBILITY:
@@ -285,5 +357,5 @@ def check_nomination(
             raise LawError("L.016", "rule", code=applicable.code)
         findings.extend(check(case))
     if any(r.code == "K.002" for r in rules_for(law)):
-        findings.extend(_late(case))
+        findings.extend(_outside_window(case))
     return findings

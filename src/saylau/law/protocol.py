@@ -11,6 +11,11 @@ Elections in the Republic of Kazakhstan" (article unconfirmed) and the protocol 
 resolution No. 4/408 of June 2021 and its Nov 2022 update; the control relations below are
 those the research notes expect from the form and are marked unconfirmed until checked
 against the form itself.
+
+Home voting (P.111–P.114): ballots issued in the station and outside it (portable boxes),
+and the ballots found in each kind of box, are checked when the protocol gives them; a
+protocol without the split stays valid. A candidate who withdrew after the ballots were
+printed (art. 113-6) is still on the ballot: P.110 applies the setting ``withdrawn_votes``.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from saylau.domain import Protocol
+from saylau.domain import HOME_VOTING_FIELDS, Protocol
 from saylau.law.catalogue import (
     Finding,
     LawError,
     LawVersion,
     RuleKind,
     Term,
+    WithdrawnVotes,
     rule,
     rules_for,
 )
@@ -39,6 +45,7 @@ class ProtocolSheet:
     candidates: tuple[str, ...]
     law: LawVersion
     registered_voters: int | None
+    withdrawn: tuple[str, ...] = ()
 
     @property
     def against_all(self) -> int:
@@ -212,12 +219,139 @@ def _candidate_missing(sheet: ProtocolSheet) -> list[Finding]:
 
 @_check("P.109")
 def _candidate_unknown(sheet: ProtocolSheet) -> list[Finding]:
-    """No count for anyone who is not a candidate of the contest."""
-    known = set(sheet.candidates)
+    """No count for anyone who is not on the ballot (a withdrawn candidate whose name was
+    printed is on it)."""
+    known = set(sheet.candidates) | set(sheet.withdrawn)
     return [
         sheet.finding("P.109", (f"votes.{candidate}",), candidate=candidate, votes=votes)
         for candidate, votes in sorted(sheet.protocol.votes.items())
         if candidate not in known
+    ]
+
+
+@_check("P.110")
+def _withdrawn_line(sheet: ProtocolSheet) -> list[Finding]:
+    """Marks for a candidate who withdrew after the ballots were printed (art. 113-6):
+    ``invalid`` — no count on their line (they are among the invalid ballots), zero allowed;
+    ``separate`` — a count on their line is required."""
+    if not sheet.withdrawn:
+        return []
+    how = sheet.law.withdrawn_votes
+    out: list[Finding] = []
+    for candidate in sheet.withdrawn:
+        votes = sheet.protocol.votes.get(candidate)
+        match how:
+            case WithdrawnVotes.INVALID:
+                if votes:
+                    out.append(
+                        sheet.finding(
+                            "P.110",
+                            (f"votes.{candidate}", "invalid"),
+                            candidate=candidate,
+                            votes=votes,
+                            how=Term(f"law.withdrawn_votes.{how.value}"),
+                        )
+                    )
+            case WithdrawnVotes.SEPARATE:
+                if votes is None:
+                    out.append(
+                        sheet.finding(
+                            "P.110",
+                            (f"votes.{candidate}",),
+                            candidate=candidate,
+                            votes="—",
+                            how=Term(f"law.withdrawn_votes.{how.value}"),
+                        )
+                    )
+    return out
+
+
+def _split(sheet: ProtocolSheet) -> dict[str, int | None]:
+    return {name: getattr(sheet.protocol, name) for name in HOME_VOTING_FIELDS}
+
+
+@_check("P.111")
+def _issued_split(sheet: ProtocolSheet) -> list[Finding]:
+    """Ballots issued in the station + outside it (portable boxes) = ballots issued."""
+    p = sheet.protocol
+    inside, outside = p.ballots_issued_in_station, p.ballots_issued_outside
+    if inside is None or outside is None:
+        return []
+    difference = p.ballots_issued - inside - outside
+    if difference == 0:
+        return []
+    return [
+        sheet.finding(
+            "P.111",
+            ("ballots_issued_in_station", "ballots_issued_outside", "ballots_issued"),
+            issued=p.ballots_issued,
+            in_station=inside,
+            outside=outside,
+            difference=difference,
+        )
+    ]
+
+
+@_check("P.112")
+def _boxes_split(sheet: ProtocolSheet) -> list[Finding]:
+    """Ballots in the stationary boxes + in the portable boxes = ballots in the boxes."""
+    p = sheet.protocol
+    stationary, portable = p.ballots_in_stationary_boxes, p.ballots_in_portable_boxes
+    if stationary is None or portable is None:
+        return []
+    difference = p.ballots_in_boxes - stationary - portable
+    if difference == 0:
+        return []
+    return [
+        sheet.finding(
+            "P.112",
+            ("ballots_in_stationary_boxes", "ballots_in_portable_boxes", "ballots_in_boxes"),
+            in_boxes=p.ballots_in_boxes,
+            stationary=stationary,
+            portable=portable,
+            difference=difference,
+        )
+    ]
+
+
+@_check("P.113")
+def _box_not_above_issued(sheet: ProtocolSheet) -> list[Finding]:
+    """A kind of box holds no more ballots than were issued for it."""
+    p = sheet.protocol
+    pairs = (
+        ("ballots_in_portable_boxes", p.ballots_in_portable_boxes,
+         "ballots_issued_outside", p.ballots_issued_outside),
+        ("ballots_in_stationary_boxes", p.ballots_in_stationary_boxes,
+         "ballots_issued_in_station", p.ballots_issued_in_station),
+    )  # fmt: skip
+    return [
+        sheet.finding(
+            "P.113",
+            (box, issued_name),
+            box=_field(box),
+            found=found,
+            issued_for=_field(issued_name),
+            issued=issued,
+            excess=found - issued,
+        )
+        for box, found, issued_name, issued in pairs
+        if found is not None and issued is not None and found > issued
+    ]
+
+
+@_check("P.114")
+def _split_complete(sheet: ProtocolSheet) -> list[Finding]:
+    """The home-voting split is given in full or not at all."""
+    values = _split(sheet)
+    missing = [name for name, value in values.items() if value is None]
+    if not missing or len(missing) == len(values):
+        return []
+    return [
+        sheet.finding(
+            "P.114",
+            tuple(missing),
+            missing=tuple(_field(name) for name in missing),
+        )
     ]
 
 
@@ -346,14 +480,16 @@ def check_protocol(
     candidates: Sequence[str],
     law: LawVersion,
     registered_voters: int | None = None,
+    withdrawn: Sequence[str] = (),
 ) -> list[Finding]:
     """All findings of the protocol rules (P.1xx, P.2xx) that apply to ``law``, at once.
 
     ``candidates`` are the codes of the contest's registered candidates (the keys expected in
-    ``protocol.votes``); ``registered_voters`` is the station's registered voters, if known,
-    for the P.206 plausibility check. Findings come in catalogue order. Legal basis:
-    Constitutional Law No. 2464, article unconfirmed; protocol form of CEC resolution
-    No. 4/408 (see each rule's reference).
+    ``protocol.votes``); ``withdrawn`` those who withdrew after the ballots were printed (on
+    the ballot, counted as ``withdrawn_votes`` says, P.110); ``registered_voters`` is the
+    station's registered voters, if known, for the P.206 plausibility check. Findings come
+    in catalogue order. Legal basis: Constitutional Law No. 2464, article unconfirmed;
+    protocol form of CEC resolution No. 4/408 (see each rule's reference).
     """
     if registered_voters is not None and (
         isinstance(registered_voters, bool) or registered_voters < 0
@@ -361,7 +497,12 @@ def check_protocol(
         raise LawError(
             "L.005", "registered_voters", field="registered_voters", value=registered_voters
         )
-    sheet = ProtocolSheet(protocol, _candidates(candidates), law, registered_voters)
+    active = _candidates(candidates)
+    gone = _candidates(withdrawn)
+    both = set(active) & set(gone)
+    if both:
+        raise LawError("L.002", "candidates", candidate=sorted(both)[0])
+    sheet = ProtocolSheet(protocol, active, law, registered_voters, gone)
     findings: list[Finding] = []
     for applicable in rules_for(law):
         if applicable.kind not in (RuleKind.PROTOCOL, RuleKind.PLAUSIBILITY):

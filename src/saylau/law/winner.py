@@ -1,9 +1,12 @@
 """Who is elected akim of one okrug, from the okrug's totals, with the reasoning as a trace.
 
-The order of the steps, each a rule of the catalogue (all unconfirmed: the article text of
-the election law's akim chapter was not available, so the rules are settings of the law
-version with the expected defaults of the research notes):
+The order of the steps, each a rule of the catalogue (the article text of the election law's
+akim chapter was not available; plurality, no quorum and the effect of "against all" rest on
+what an oblast commission chairman said of the 2021 rural elections, the rest are settings
+of the law version with the expected defaults of the research notes):
 
+0. W.009 — candidates who withdrew after the ballots were printed (art. 113-6): their marks
+   count for no one (``withdrawn_votes``: among the invalid ballots, or on their own line).
 1. W.006 — no candidates: no result (``NoCandidates``).
 2. W.004 — turnout quorum (``turnout_quorum``; 0 = none, the default): when set, more than
    that share of the voters on the list must have taken part (ballots in the boxes).
@@ -68,30 +71,42 @@ def _count(name: str, value: object) -> int:
 @dataclass(frozen=True)
 class OkrugTotals:
     """An okrug's totals: votes per candidate, against all (``None`` without the line),
-    voters on the list and ballots found in the boxes (those who took part)."""
+    voters on the list and ballots found in the boxes (those who took part).
+
+    ``withdrawn`` maps each candidate who withdrew after the ballots were printed to the
+    marks counted on their line (0 when such ballots are counted as invalid)."""
 
     votes: Mapping[str, int] = field(hash=False)
     against_all: int | None
     voters_on_list: int
     ballots_in_boxes: int
+    withdrawn: Mapping[str, int] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         for candidate, votes in self.votes.items():
             _count(f"votes.{candidate}", votes)
+        for candidate, votes in self.withdrawn.items():
+            _count(f"votes.{candidate}", votes)
+            if candidate in self.votes:
+                raise LawError("L.002", "candidates", candidate=candidate)
         if self.against_all is not None:
             _count("against_all", self.against_all)
         _count("voters_on_list", self.voters_on_list)
         _count("ballots_in_boxes", self.ballots_in_boxes)
 
 
-def sum_protocols(protocols: Iterable[Protocol], candidates: Sequence[str]) -> OkrugTotals:
+def sum_protocols(
+    protocols: Iterable[Protocol], candidates: Sequence[str], withdrawn: Sequence[str] = ()
+) -> OkrugTotals:
     """The okrug's totals as the sum of its stations' protocols (in any order).
 
-    Every protocol must give a count for each candidate and for no one else (L.012, L.013),
-    and either all or none must have an against-all count (L.014). Protocols are expected to
-    have passed ``check_protocol`` already.
+    Every protocol must give a count for each candidate and for no one else but the
+    ``withdrawn`` candidates still on the ballot (L.012, L.013), and either all or none must
+    have an against-all count (L.014). Protocols are expected to have passed
+    ``check_protocol`` already.
     """
     names = tuple(candidates)
+    gone = dict.fromkeys(withdrawn, 0)
     if len(set(names)) != len(names):
         duplicate = next(c for c in names if names.count(c) > 1)
         raise LawError("L.002", "candidates", candidate=duplicate)
@@ -104,6 +119,9 @@ def sum_protocols(protocols: Iterable[Protocol], candidates: Sequence[str]) -> O
             if candidate not in protocol.votes:
                 raise LawError("L.012", "votes", station=protocol.station, candidate=candidate)
         for candidate, count in protocol.votes.items():
+            if candidate in gone:
+                gone[candidate] += count
+                continue
             if candidate not in votes:
                 raise LawError("L.013", "votes", station=protocol.station, candidate=candidate)
             votes[candidate] += count
@@ -115,7 +133,7 @@ def sum_protocols(protocols: Iterable[Protocol], candidates: Sequence[str]) -> O
             against_all = (against_all or 0) + protocol.against_all
         voters += protocol.voters_on_list
         in_boxes += protocol.ballots_in_boxes
-    return OkrugTotals(votes, against_all, voters, in_boxes)
+    return OkrugTotals(votes, against_all, voters, in_boxes, gone)
 
 
 @dataclass(frozen=True)
@@ -291,6 +309,18 @@ def _check_draw(draw: LotDraw, tied: tuple[str, ...]) -> None:
 def _decide(totals: OkrugTotals, law: LawVersion, draw: LotDraw | None) -> Outcome:
     trace = _Trace(law)
     standings = tuple(sorted(totals.votes.items(), key=lambda item: (-item[1], item[0])))
+
+    # W.009: candidates who withdrew after the ballots were printed count for no one.
+    if totals.withdrawn:
+        how = law.withdrawn_votes
+        trace.add(
+            "W.009",
+            "withdrawn.check",
+            f"withdrawn.{how.value}",
+            withdrawn=tuple(sorted(totals.withdrawn)),
+            marks=sum(totals.withdrawn.values()),
+            remaining=len(standings),
+        )
 
     # W.006: candidates on the ballot.
     if not standings:

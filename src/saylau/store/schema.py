@@ -168,6 +168,8 @@ class CandidateRow(Base):
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     incumbent: Mapped[bool | None] = mapped_column(Boolean)
     former_akim: Mapped[bool | None] = mapped_column(Boolean)
+    # "higher_akim" when the akim of the higher unit nominated; NULL: party or self (by party)
+    nominated_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class ProtocolRow(Base):
@@ -190,6 +192,11 @@ class ProtocolRow(Base):
     signature: Mapped[str | None] = mapped_column(Text)
     commission_key: Mapped[str | None] = mapped_column(String(64))
     commission_signature: Mapped[str | None] = mapped_column(Text)
+    # Home voting (portable boxes); NULL on protocols without the split.
+    ballots_issued_in_station: Mapped[int | None] = mapped_column(Integer)
+    ballots_issued_outside: Mapped[int | None] = mapped_column(Integer)
+    ballots_in_stationary_boxes: Mapped[int | None] = mapped_column(Integer)
+    ballots_in_portable_boxes: Mapped[int | None] = mapped_column(Integer)
 
 
 class ProtocolVoteRow(Base):
@@ -305,6 +312,32 @@ class ElectionSetupRow(Base):
     against_all_on_ballot: Mapped[bool | None] = mapped_column(Boolean)
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The ground of the election (term_end, early_termination, first, repeat), its day (the
+    # end of the term or the early termination) and the day of the call; NULL when not
+    # recorded (elections set up before they were).
+    ground: Mapped[str | None] = mapped_column(String(24))
+    ground_date: Mapped[dt.date | None] = mapped_column(Date)
+    called_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ElectionStepRow(Base):
+    """A step a commission records that moves an okrug's calendar: an extension of
+    nomination (``kind`` "extension", with ``days``) or a withdrawal of candidacy ("withdrawal",
+    with ``candidate`` and ``ballots_printed``). ``taken_at`` is when the application was made
+    or the extension decided (time-zone aware, stored in UTC)."""
+
+    __tablename__ = "election_step"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    contest: Mapped[str] = mapped_column(ForeignKey("contest.code"), index=True)
+    candidate: Mapped[str | None] = mapped_column(ForeignKey("candidate.code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    days: Mapped[int | None] = mapped_column(Integer)
+    ballots_printed: Mapped[bool | None] = mapped_column(Boolean)
+    document: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class StationRollRow(Base):
@@ -411,6 +444,22 @@ class BudgetRow(Base):
     amount_tiyn: Mapped[int] = mapped_column(BigInteger)
     document: Mapped[str | None] = mapped_column(Text)
     date: Mapped[dt.date] = mapped_column(Date)
+    # The budget line the money comes from (e.g. "national budget 2021, rural akim elections").
+    budget_line: Mapped[str | None] = mapped_column(Text)
+
+
+class CampaignAllowanceRow(Base):
+    """The campaign allowance each registered candidate receives from the budget (e.g.
+    220,000 KZT per rural candidate in 2021), with its source; the newest row applies."""
+
+    __tablename__ = "campaign_allowance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election: Mapped[str] = mapped_column(ForeignKey("election.code"), index=True)
+    amount_tiyn: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ExpenditureRow(Base):

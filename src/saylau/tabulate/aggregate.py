@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from saylau.domain import HOME_VOTING_FIELDS
 from saylau.store.schema import (
     CandidateRow,
     ContestRow,
@@ -52,6 +53,12 @@ class Totals:
     invalid: int
     against_all: int | None
     votes: dict[str, int] = field(default_factory=dict)
+    # Home voting: sums over the stations whose protocols give the split (None when none do).
+    stations_with_split: int = 0
+    ballots_issued_in_station: int | None = None
+    ballots_issued_outside: int | None = None
+    ballots_in_stationary_boxes: int | None = None
+    ballots_in_portable_boxes: int | None = None
 
     @property
     def valid(self) -> int:
@@ -133,6 +140,8 @@ def tabulate(session: Session, election: str, level: Level) -> list[Totals]:
             func.sum(ProtocolRow.invalid).label("invalid"),
             func.sum(ProtocolRow.against_all).label("against_all"),
             func.count(ProtocolRow.against_all).label("with_against_all"),
+            func.count(ProtocolRow.ballots_issued_outside).label("with_split"),
+            *(func.sum(getattr(ProtocolRow, name)).label(name) for name in HOME_VOTING_FIELDS),
         )
         .select_from(ProtocolRow)
         .join(StationRow, StationRow.code == ProtocolRow.station)
@@ -166,6 +175,10 @@ def tabulate(session: Session, election: str, level: Level) -> list[Totals]:
         against = None
         if row is not None and row.with_against_all:
             against = int(row.against_all or 0)
+        split = int(row.with_split) if row is not None else 0
+        home = {
+            name: (int(getattr(row, name) or 0) if split else None) for name in HOME_VOTING_FIELDS
+        }
         out.append(
             Totals(
                 level=level,
@@ -181,6 +194,8 @@ def tabulate(session: Session, election: str, level: Level) -> list[Totals]:
                 invalid=get("invalid"),
                 against_all=against,
                 votes=dict(sorted(votes.get(code, {}).items())),
+                stations_with_split=split,
+                **home,
             )
         )
     return out
@@ -207,6 +222,11 @@ def combine(level: Level, unit: str, parts: list[Totals]) -> Totals:
         for candidate, count in part.votes.items():
             votes[candidate] = votes.get(candidate, 0) + count
     with_against = [p.against_all for p in parts if p.against_all is not None]
+    split = sum(p.stations_with_split for p in parts)
+    home: dict[str, int | None] = {
+        name: (sum(getattr(p, name) or 0 for p in parts) if split else None)
+        for name in HOME_VOTING_FIELDS
+    }
     return Totals(
         level=level,
         unit=unit,
@@ -221,4 +241,6 @@ def combine(level: Level, unit: str, parts: list[Totals]) -> Totals:
         invalid=sum(p.invalid for p in parts),
         against_all=sum(with_against) if with_against else None,
         votes=dict(sorted(votes.items())),
+        stations_with_split=split,
+        **home,
     )

@@ -40,6 +40,7 @@ from saylau.web.pages import (
 from saylau.web.public import pages
 from saylau.web.workspace import install as install_workspace
 from saylau.web.workspace import router as workspace_router
+from saylau.web.workspace_setup import router as workspace_setup_router
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -207,6 +208,8 @@ def create_app(
     app.include_router(portal.pages.router)
     app.include_router(seo.router)
     if workspace:
+        # setup pages first: /workspace/new must not be taken for an election's board
+        app.include_router(workspace_setup_router)
         app.include_router(workspace_router)
         install_workspace(app)
     for extra in routers:

@@ -62,6 +62,15 @@ class TotalsOut(Model):
     against_all: int | None
     turnout: float | None = Field(description="Ballots issued / voters on the list, percent")
     turnout_text: str
+    stations_with_split: int = Field(
+        0, description="Stations whose protocols split home voting (portable boxes) out"
+    )
+    ballots_issued_in_station: int | None = Field(None, description="Over those stations")
+    ballots_issued_outside: int | None = Field(
+        None, description="Ballots issued outside the station (home voting), over those stations"
+    )
+    ballots_in_stationary_boxes: int | None = Field(None, description="Over those stations")
+    ballots_in_portable_boxes: int | None = Field(None, description="Over those stations")
 
 
 class CandidateOut(Model):
@@ -190,6 +199,10 @@ class ProtocolOut(Model):
     against_all: int | None
     votes: dict[str, int]
     changed: list[str] = Field(description="Fields that differ from the previous version")
+    ballots_issued_in_station: int | None = None
+    ballots_issued_outside: int | None = Field(None, description="Home voting (portable boxes)")
+    ballots_in_stationary_boxes: int | None = None
+    ballots_in_portable_boxes: int | None = None
 
 
 class PartyChange(Model):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from saylau.administration import recall, results
 from saylau.administration.results import OkrugResult, outcome_kind
+from saylau.domain import HOME_VOTING_FIELDS
 from saylau.i18n import fmt_percent, t
 from saylau.i18n.plural import tp
 from saylau.law.catalogue import rule
@@ -65,7 +66,7 @@ SEED_ELECTION = "kz-2021-rural-akim"
 # Above this many okrugs the summary page lists regions only (the page stays light); the
 # JSON twin always has every okrug.
 OKRUG_LIST_LIMIT = 150
-COUNTS = (
+BASE_COUNTS = (
     "voters_on_list",
     "ballots_received",
     "ballots_issued",
@@ -74,6 +75,7 @@ COUNTS = (
     "invalid",
     "against_all",
 )
+COUNTS = (*BASE_COUNTS, *HOME_VOTING_FIELDS)
 
 ElectionCode = Annotated[
     str, Path(description="Code of an election run with saylau", examples=["demo-2025"])
@@ -283,8 +285,18 @@ class Night:
             against_all=totals.against_all,
             turnout=_percent(totals.ballots_issued, totals.voters_on_list),
             turnout_text=turnout,
+            stations_with_split=totals.stations_with_split,
+            **{name: getattr(totals, name) for name in HOME_VOTING_FIELDS},
         )
         self.live["turnout"] = turnout
+        if totals.stations_with_split:
+            for key in ("ballots_issued_outside", "ballots_in_portable_boxes"):
+                self.live[f"totals.{key}"] = ctx.int(getattr(totals, key))
+            self.live["totals.home_voting"] = ctx.t(
+                "web.night.home_voting.note",
+                stations=ctx.int(totals.stations_with_split),
+                reported=ctx.int(totals.stations_reported),
+            )
         for key in ("voters_on_list", "ballots_issued", "ballots_in_boxes", "valid", "invalid"):
             self.live[f"totals.{key}"] = ctx.int(getattr(out, key))
         self.live["totals.against_all"] = (
@@ -1031,6 +1043,7 @@ def election_station(
                 against_all=row.against_all,
                 votes=dict(sorted(votes.get(row.id, {}).items())),
                 changed=[],
+                **{name: getattr(row, name) for name in HOME_VOTING_FIELDS},
             )
             item.changed = _changed(previous, item)
             versions.append(item)
@@ -1045,8 +1058,14 @@ def election_station(
             | {c for c, row in night.candidates.items() if row.contest.endswith(":" + okrug_code)}
         )
         labels = {c: night.labels.get(c, c) for c in contest_candidates}
+        # the home-voting split only where a version of the protocol gives it
+        shown = (
+            COUNTS
+            if any(v.ballots_issued_outside is not None for v in versions)
+            else BASE_COUNTS
+        )
         if current is not None:
-            for field_name in COUNTS:
+            for field_name in shown:
                 value = getattr(current, field_name)
                 night.live[f"protocol.{field_name}"] = "–" if value is None else ctx.int(value)
             for c in contest_candidates:
@@ -1086,7 +1105,7 @@ def election_station(
                 Col("version", ctx.t("web.night.col.version"), "right"),
                 Col("entered_at", ctx.t("web.night.col.entered_at")),
                 Col("correction_reason", ctx.t("web.night.col.reason")),
-                *[Col(f, t(f"law.field.{f}", ctx.lang), "right") for f in COUNTS],
+                *[Col(f, t(f"law.field.{f}", ctx.lang), "right") for f in shown],
                 *[Col(f"votes.{c}", labels[c], "right") for c in contest_candidates],
             ],
         )
@@ -1100,7 +1119,7 @@ def election_station(
                         Cell(
                             getattr(v, f), "–" if getattr(v, f) is None else ctx.int(getattr(v, f))
                         )
-                        for f in COUNTS
+                        for f in shown
                     ],
                     *[
                         Cell(v.votes.get(c), ctx.int(v.votes[c]) if c in v.votes else "–")
@@ -1125,7 +1144,8 @@ def election_station(
         "election_station.html",
         tables,
         {
-            "counts": COUNTS,
+            # the home-voting split only where the protocol gives it
+            "counts": shown,
             "field_label": lambda f: (
                 labels.get(f[6:], f[6:])
                 if f.startswith("votes.")

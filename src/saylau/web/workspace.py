@@ -36,8 +36,9 @@ from saylau.administration.errors import AdminError
 from saylau.administration.lawctx import law_for
 from saylau.administration.nominations import registered_candidates
 from saylau.administration.setup import contest_code, setup_of
-from saylau.domain import Protocol
-from saylau.law.catalogue import Finding, LawVersion, rules_for
+from saylau.administration.steps import withdrawn_on_ballot
+from saylau.domain import HOME_VOTING_FIELDS, Protocol
+from saylau.law.catalogue import Finding, LawVersion, WithdrawnVotes, rules_for
 from saylau.law.protocol import check_protocol
 from saylau.law.winner import LotsRequired, summary
 from saylau.reports import final_protocol
@@ -62,6 +63,7 @@ SESSION_COOKIE = "saylau_session"
 SIGNIN_COOKIE = "saylau_signin"
 COOKIE_PATH = "/workspace"
 COUNTS = protocols.COUNT_FIELDS
+HOME_VOTING = frozenset(HOME_VOTING_FIELDS)
 AUDIT_PAGE = 100
 SHOW = ("all", "missing", "received", "held", "awaiting_second", "discrepancy")
 OKRUG_FIELDS = frozenset(
@@ -89,6 +91,10 @@ NOTES = (
     "lots",
     "recall",
     "integrity",
+    "created",
+    "loaded",
+    "extended",
+    "withdrawn",
 )
 
 
@@ -487,7 +493,12 @@ def home(desk: DeskDep) -> Response:
         desk,
         ctx,
         "ws_home.html",
-        {"title": ctx.t("web.ws.home.title"), "elections": items, "note": _note(ctx)},
+        {
+            "title": ctx.t("web.ws.home.title"),
+            "elections": items,
+            "note": _note(ctx),
+            "can_setup": desk.may(Permission.SETUP),
+        },
     )
 
 
@@ -649,6 +660,7 @@ class EntryForm:
     returned: str | None = None  # why a supervisor sent the last entry back
     held: list[ProtocolEntryRow] = field(default_factory=list)  # replaced by a new entry
     confirm_replace: bool = False  # ask before replacing the held entries
+    notes: list[str] = field(default_factory=list)
 
     def by_name(self) -> dict[str, FormField]:
         """Fields by form name (the reason included)."""
@@ -681,11 +693,26 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         if e.station == station and e.version == current + 1
     ]
     fields = [
-        FormField(name, t_label(name, ctx.lang))
+        FormField(name, t_label(name, ctx.lang), kind="home" if name in HOME_VOTING else "count")
         for name in COUNTS
         if name != "against_all" or law.against_all_on_ballot
     ]
     fields += [FormField(f"votes.{c}", labels.get(c, c), kind="votes") for c in candidates]
+    contest = contest_code(info.code, row.okrug)
+    withdrawn = withdrawn_on_ballot(session, [contest]).get(contest, [])
+    withdrawn_labels = _labels(session, info.code, withdrawn, ctx.lang)
+    notes: list[str] = []
+    how = law.withdrawn_votes if withdrawn else None
+    for code in withdrawn:
+        label = withdrawn_labels.get(code, code)
+        if how is WithdrawnVotes.SEPARATE:
+            fields.append(
+                FormField(
+                    f"votes.{code}", ctx.t("web.ws.form.withdrawn_line", name=label), kind="votes"
+                )
+            )
+        else:
+            notes.append(ctx.t("web.ws.form.withdrawn_invalid", name=label))
     blocked = None
     entry_no = 1
     if setup.double_entry:
@@ -723,6 +750,7 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
         blocked=blocked,
         pending=pending,
         accepted_version=current,
+        notes=notes,
     )
     form.rules_json = _rules_json(
         ctx, law, labels, roll.registered_voters if roll else None, fields
@@ -738,6 +766,9 @@ def _entry_form(session: Session, desk: Desk, info: ElectionInfo, station: str) 
             time=almaty_text(sent_back.decided_at, ctx.lang) if sent_back.decided_at else "",
             reason=sent_back.decision_note or "",
         )
+    if how is WithdrawnVotes.SEPARATE:
+        form.rules_json["withdrawn"] = {c: withdrawn_labels.get(c, c) for c in withdrawn}
+        form.rules_json["withdrawn_how"] = ctx.t(f"law.withdrawn_votes.{how.value}")
     return form
 
 
@@ -826,8 +857,8 @@ def _read_form(
         raw = data.get(f.name, "").strip().replace("\u00a0", "").replace(" ", "")
         f.value = data.get(f.name, "").strip()
         if raw == "":
-            if f.kind == "votes" or f.name == "against_all":
-                continue  # the law reports a missing count (P.106, P.108)
+            if f.kind == "votes" or f.name in protocols.OPTIONAL_COUNTS:
+                continue  # the law reports a missing count (P.106, P.108, P.114)
             malformed.append(
                 {"code": "", "fields": [f.name], "message": ctx.t("web.ws.form.required")}
             )
@@ -888,17 +919,20 @@ def entry_findings(session: Session, entry: ProtocolEntryRow) -> list[Finding]:
         station=entry.station,
         election=entry.election,
         version=entry.version,
-        **{k: values[k] for k in COUNTS},
+        # entries made before home voting was split out have no such keys
+        **{k: values.get(k) for k in COUNTS},
         votes=values["votes"],
     )
     station = session.get(StationRow, entry.station)
     assert station is not None
     roll = session.get(StationRollRow, (entry.election, entry.station))
+    contest = contest_code(entry.election, station.okrug)
     return check_protocol(
         protocol,
-        candidates=registered_candidates(session, contest_code(entry.election, station.okrug)),
+        candidates=registered_candidates(session, contest),
         law=law_for(session, entry.election),
         registered_voters=roll.registered_voters if roll else None,
+        withdrawn=withdrawn_on_ballot(session, [contest]).get(contest, []),
     )
 
 
@@ -1174,7 +1208,9 @@ def _okrug_context(session: Session, desk: Desk, election: str, okrug: str) -> d
     ctx = desk.ctx
     require(session, desk.actor, Permission.READ_AUDIT, okrug)
     result = results.okrug_result(session, election, okrug, provisional=True)
-    labels = results.candidate_labels(session, election, result.candidates, ctx.lang)
+    labels = results.candidate_labels(
+        session, election, [*result.candidates, *result.withdrawn], ctx.lang
+    )
     cert = results.certification(session, election, okrug)
     current = None
     if cert is not None and result.totals.complete and result.outcome is not None:

@@ -1,6 +1,6 @@
 /* saylau protocol form: run the protocol's control relations while the operator types.
  *
- * The checks mirror saylau.law.protocol (P.101-P.109 errors, P.201-P.206 warnings) with the
+ * The checks mirror saylau.law.protocol (P.101-P.114 errors, P.201-P.206 warnings) with the
  * rule texts, thresholds and field labels the server put in #protocol-rules, in the page's
  * language. A message appears next to the first field a rule names; every field it names is
  * marked aria-invalid and described by it (aria-describedby). The server checks again on
@@ -15,7 +15,10 @@
   var cfg = JSON.parse(source.textContent);
   var rules = cfg.rules || {};
   var COUNTS = ["voters_on_list", "ballots_received", "ballots_issued", "ballots_cancelled",
-    "ballots_in_boxes", "invalid", "against_all"];
+    "ballots_in_boxes", "invalid", "against_all", "ballots_issued_in_station",
+    "ballots_issued_outside", "ballots_in_stationary_boxes", "ballots_in_portable_boxes"];
+  var SPLIT = ["ballots_issued_in_station", "ballots_issued_outside",
+    "ballots_in_stationary_boxes", "ballots_in_portable_boxes"];
   var PERCENT = { share: true, turnout: true, change: true };
   var touched = {};
   var submitted = false;
@@ -71,8 +74,9 @@
     var v = {};
     COUNTS.forEach(function (name) { v[name] = read(name); });
     var candidates = Object.keys(cfg.candidates);
+    var gone = Object.keys(cfg.withdrawn || {});  // withdrew after printing, own line
     var votes = {};
-    candidates.forEach(function (c) { votes[c] = read("votes." + c); });
+    candidates.concat(gone).forEach(function (c) { votes[c] = read("votes." + c); });
     var malformed = Object.keys(cfg.ids).filter(function (name) {
       var value = read(name);
       return typeof value === "number" && isNaN(value);
@@ -81,8 +85,10 @@
       out.push({ code: "", fields: [name], severity: "error", text: cfg.integer });
     });
     var against = cfg.against_all ? v.against_all : 0;
-    var allVotes = candidates.every(function (c) { return known(votes[c]); });
-    var candidateVotes = candidates.reduce(function (s, c) { return s + (votes[c] || 0); }, 0);
+    var allVotes = candidates.concat(gone).every(function (c) { return known(votes[c]); });
+    var candidateVotes = candidates.concat(gone).reduce(function (s, c) {
+      return s + (votes[c] || 0);
+    }, 0);
 
     if (known(v.ballots_received, v.ballots_issued, v.ballots_cancelled)) {
       var d1 = v.ballots_received - v.ballots_issued - v.ballots_cancelled;
@@ -126,6 +132,44 @@
     candidates.forEach(function (c) {
       if (votes[c] === null && (touched["votes." + c] || submitted)) {
         add("P.108", ["votes." + c], { candidate: cfg.candidates[c] });
+      }
+    });
+    gone.forEach(function (c) {
+      if (votes[c] === null && (touched["votes." + c] || submitted)) {
+        add("P.110", ["votes." + c], { candidate: cfg.withdrawn[c], votes: "—",
+          how: cfg.withdrawn_how });
+      }
+    });
+    // Home voting (portable boxes): optional, but all four counts or none.
+    var split = SPLIT.map(function (name) { return v[name]; });
+    var given = split.filter(function (x) { return x !== null && x !== undefined; });
+    if (given.length && given.length < SPLIT.length && submitted) {
+      var missing = SPLIT.filter(function (name) { return v[name] === null; });
+      add("P.114", missing, { missing: missing.map(function (n) { return cfg.labels[n]; }).join(", ") });
+    }
+    if (known(v.ballots_issued, v.ballots_issued_in_station, v.ballots_issued_outside)) {
+      var d11 = v.ballots_issued - v.ballots_issued_in_station - v.ballots_issued_outside;
+      if (d11 !== 0) {
+        add("P.111", ["ballots_issued_in_station", "ballots_issued_outside", "ballots_issued"],
+          { issued: v.ballots_issued, in_station: v.ballots_issued_in_station,
+            outside: v.ballots_issued_outside, difference: d11 });
+      }
+    }
+    if (known(v.ballots_in_boxes, v.ballots_in_stationary_boxes, v.ballots_in_portable_boxes)) {
+      var d12 = v.ballots_in_boxes - v.ballots_in_stationary_boxes - v.ballots_in_portable_boxes;
+      if (d12 !== 0) {
+        add("P.112", ["ballots_in_stationary_boxes", "ballots_in_portable_boxes", "ballots_in_boxes"],
+          { in_boxes: v.ballots_in_boxes, stationary: v.ballots_in_stationary_boxes,
+            portable: v.ballots_in_portable_boxes, difference: d12 });
+      }
+    }
+    [["ballots_in_portable_boxes", "ballots_issued_outside"],
+     ["ballots_in_stationary_boxes", "ballots_issued_in_station"]].forEach(function (pair) {
+      var found = v[pair[0]];
+      var issued = v[pair[1]];
+      if (known(found, issued) && found > issued) {
+        add("P.113", pair, { box: cfg.labels[pair[0]], found: found,
+          issued_for: cfg.labels[pair[1]], issued: issued, excess: found - issued });
       }
     });
     // Warnings: a supervisor acknowledges them; they never block.
