@@ -77,6 +77,8 @@ PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
     "lot_draw": frozenset({"recorded_by"}),
     "recall_step": frozenset({"recorded_by"}),
     "election_setup": frozenset({"created_by"}),
+    "election_step": frozenset({"recorded_by"}),
+    "campaign_allowance": frozenset({"recorded_by"}),
 }
 
 

@@ -39,6 +39,13 @@ from saylau.reports.numwords import in_words
 
 ALMATY = ZoneInfo("Asia/Almaty")
 ROLES = ("chair", "deputy", "secretary", "member")
+#: The home-voting split, printed after the main lines when the stations gave it.
+HOME_VOTING_LINES = (
+    "ballots_issued_in_station",
+    "ballots_issued_outside",
+    "ballots_in_stationary_boxes",
+    "ballots_in_portable_boxes",
+)
 # Blank signature rows printed when the commission's members are not given: the names are
 # then written by hand.
 BLANK_MEMBERS = ("chair", "deputy", "secretary", "member", "member", "member", "member")
@@ -197,6 +204,20 @@ def build(
     lines = [
         _count_line(i, _m(f"line.{key}", lang), counts[key], lang) for i, key in enumerate(LINES, 1)
     ]
+    home = record.get("home_voting")
+    home_note = None
+    if isinstance(home, dict):
+        # Home voting (portable boxes): the split the stations gave, after the main lines.
+        for key in HOME_VOTING_LINES:
+            lines.append(
+                _count_line(len(lines) + 1, t(f"fp.field.{key}", lang), int(home[key]), lang)
+            )
+        home_note = t(
+            "fp.home_voting",
+            lang,
+            stations=fmt_int(int(home["stations_with_split"]), lang),
+            expected=fmt_int(counts["stations_reported"], lang),
+        )
     raw_candidates = record["candidates"]
     assert isinstance(raw_candidates, list)
     candidates: list[Line] = []
@@ -204,12 +225,20 @@ def build(
     by_code: dict[str, str] = {}
     for index, item in enumerate(raw_candidates, 1):
         party = item.get("party")
-        party_names.append(parties.get(party, party) if party else t("fp.self", lang))
+        if item.get("nominated_by") == "higher_akim":
+            party_names.append(t("fp.higher_akim", lang))
+        else:
+            party_names.append(parties.get(party, party) if party else t("fp.self", lang))
         votes = int(item["votes"])
         candidates.append(
             Line(str(index), str(item["name"]), fmt_int(votes, lang), in_words(votes, lang))
         )
         by_code[str(item["code"])] = str(item["name"])
+    for item in record.get("withdrawn", []) or []:  # type: ignore[union-attr]
+        # Withdrew after the ballots were printed: still on the ballot, marks for no one.
+        marks = int(item["marks"])
+        candidates.append(Line("", str(item["name"]), fmt_int(marks, lang), in_words(marks, lang)))
+        party_names.append(t("fp.withdrawn", lang))
     against = record.get("against_all")
     if against is not None:
         candidates.append(
@@ -260,6 +289,7 @@ def build(
             (_m("fact.okrug", lang), okrug_name),
             (_m("fact.place", lang), place),
             (_m("fact.signed", lang), signing_time(certified_at, lang)),
+            *([(t("fp.home_voting.label", lang), home_note)] if home_note else []),
         ],
         lines=lines,
         candidates_heading=_m("candidates", lang),

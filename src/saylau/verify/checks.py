@@ -417,17 +417,31 @@ class _Election:
             (r for r in state.rows("lot_draw") if r["contest"] in self.contests),
             key=lambda r: r["id"],
         )
+        self.withdrawals = [
+            r for r in state.rows("election_step")
+            if r["kind"] == "withdrawal" and r["contest"] in self.contests and r["candidate"]
+        ]
         self.certifications = sorted(
             (r for r in state.rows("certification") if r["contest"] in self.contests),
             key=lambda r: r["id"],
         )
 
     def registered(self, contest: str) -> list[str]:
+        """Candidates registered and not withdrawn."""
+        gone = {w["candidate"] for w in self.withdrawals}
         return sorted(
             code
             for code, cand in self.candidates.items()
             if cand["contest"] == contest
             and self.decisions.get(code, {}).get("decision") == "registered"
+            and code not in gone
+        )
+
+    def withdrawn_on_ballot(self, contest: str) -> list[str]:
+        """Candidates who withdrew after the ballots were printed (still on the ballot)."""
+        return sorted(
+            w["candidate"] for w in self.withdrawals
+            if w["contest"] == contest and w.get("ballots_printed")
         )
 
     def ancestry(self, unit: str) -> list[str]:
@@ -553,6 +567,7 @@ def _check_relations(report: Report, path: str, election: _Election, row: Mappin
         candidates=election.registered(contest) if contest else [],
         law=law,
         registered_voters=roll["registered_voters"] if roll else None,
+        withdrawn=election.withdrawn_on_ballot(contest) if contest else [],
     ):
         if finding.blocks:
             report.add("P.030", file=path, station=row["station"], rule=finding.code,
@@ -601,8 +616,9 @@ def _check_results(report: Report, folder: Path, election: _Election,
             against = tally.against_all if law.against_all_on_ballot else None
             if law.against_all_on_ballot and against is None:
                 against = 0
+            withdrawn = {c: tally.votes.get(c, 0) for c in election.withdrawn_on_ballot(contest)}
             totals = OkrugTotals(votes, against, tally.counts["voters_on_list"],
-                                 tally.counts["ballots_in_boxes"])
+                                 tally.counts["ballots_in_boxes"], withdrawn)
             draws = [d for d in election.draws if d["contest"] == contest]
             try:
                 outcome = determine_winner(
