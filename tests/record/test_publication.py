@@ -271,3 +271,81 @@ def test_a_correction_and_a_signed_protocol_verify(demo: Saylau, tmp_path: Path)
     assert {p.code for p in report.problems} == {"P.046"}
     data = json.loads((folder / "protocols/demo-ps-101/v2.json").read_text())
     assert data["commission_signature"]["key"] == row.fingerprint
+
+
+def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a scalar inside a JSON value."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths(v, (*prefix, k))] or [prefix]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _paths(v, (*prefix, i))] or [prefix]
+    return [prefix]
+
+
+def _set(value: object, path: tuple, new: object) -> object:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    copy = dict(value) if isinstance(value, dict) else list(value)  # type: ignore[call-overload]
+    copy[head] = _set(copy[head], rest, new)  # type: ignore[index]
+    return copy
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One honest publication of the demo election (SQLite), copied by each example."""
+    from web.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("pristine")
+    service = Saylau.open(str(folder / "db.sqlite"))
+    load_demo(service, certify=("demo-zhanaauyl",))
+    publish(service, folder / "record", ELECTION)
+    service.engine.dispose()
+    return folder / "record"
+
+
+def test_verify_answers_any_damage_with_problems_never_a_traceback(pristine: Path,
+                                                                    tmp_path: Path) -> None:
+    """Hypothesis changes one value anywhere in any published JSON file (or a byte of the log):
+    the verifier always answers with a report, and it always finds the change."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    files = sorted(p.relative_to(pristine).as_posix() for p in pristine.rglob("*.json"))
+    replacement = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.text(max_size=8),
+                            st.lists(st.integers(), max_size=2), st.dictionaries(
+                                st.text(max_size=3), st.integers(), max_size=2))
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sampled_from([*files, "audit.jsonl"]), st.integers(0, 10**6), replacement,
+           st.integers(0, 10**6))
+    def damage(name: str, pick: int, new: object, byte: int) -> None:
+        target = tmp_path / f"case-{pick}-{byte}"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(pristine, target)
+        path = target / name
+        if name == "audit.jsonl":
+            data = bytearray(path.read_bytes())
+            at = byte % len(data)
+            changed = (data[at] + 1 + pick % 254) % 256
+            if changed == data[at]:
+                return
+            data[at] = changed
+            path.write_bytes(bytes(data))
+        else:
+            value = json.loads(path.read_text(encoding="utf-8"))
+            options = _paths(value)
+            where = options[pick % len(options)]
+            damaged = _set(value, where, new)
+            if damaged == value:
+                return
+            path.write_text(json.dumps(damaged, ensure_ascii=False), encoding="utf-8")
+        report = verify_publication(target)
+        assert report.problems, (name, pick)
+        for problem in report.problems:
+            problem.message("kk")
+        shutil.rmtree(target)
+
+    damage()
