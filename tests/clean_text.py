@@ -21,7 +21,8 @@ CASE = re.compile(r"(?<!\w)[ВвНн]а? (?:Республика Казахст�
 OPTIONAL_ENDING = re.compile(r"\w\((?:а|ы|ов|s|es)\)")
 DOUBLE_STOP = re.compile(r"(?<![.…])\.\.(?![.…])")
 # a count of four or more digits without the language's grouping (years are fine)
-DOCUMENT_NUMBER = re.compile(r"(?:№|No\.)\s*\d+")
+# numbers of documents, and addresses (with or without their scheme)
+DOCUMENT_NUMBER = re.compile(r"(?:№|No\.)\s*\d+|https?://\S+|[\w-]+(?:\.[\w-]+)+/\S*")
 UNGROUPED = re.compile(r"(?<![\w.,:/#№-])(?!(?:19|20)\d\d(?!\d))\d{4,}(?![\w.,:/-])")
 # English that is the same in every language: names, formats, units
 SAME_EVERYWHERE = frozenset(
@@ -119,6 +120,8 @@ def english_fragments(lang: str) -> tuple[str, ...]:
     for text in english.values():
         for piece in PARAM.split(text):
             piece = " ".join(piece.split()).strip(" .,:;()–—-·/|«»“”\"'")
+            if re.fullmatch(r"[a-z0-9_]+", piece):
+                continue  # an identifier (a field name), the same in every language
             words = re.findall(r"[A-Za-z]{2,}", piece)
             if len(words) < 2 or len(piece) < 12:
                 continue
@@ -143,8 +146,9 @@ def problems(text: str, lang: str, *, html: bool = True, numbers: bool = True) -
     found += [f"optional ending: {m.group(0)}" for m in OPTIONAL_ENDING.finditer(shown)]
     for m in DOUBLE_STOP.finditer(shown):
         found.append(f"double full stop: …{shown[max(0, m.start() - 30) : m.end() + 10]}…")
-    for m in UNGROUPED.finditer(DOCUMENT_NUMBER.sub("№", shown) if numbers else ""):
-        found.append(f"ungrouped number: …{shown[max(0, m.start() - 30) : m.end() + 10]}…")
+    cleaned = DOCUMENT_NUMBER.sub("№", shown) if numbers else ""
+    for m in UNGROUPED.finditer(cleaned):
+        found.append(f"ungrouped number: …{cleaned[max(0, m.start() - 30) : m.end() + 10]}…")
     if "`" in shown:
         at = shown.index("`")
         found.append(f"backtick: …{shown[max(0, at - 40) : at + 40]}…")

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from saylau.administration import finance, nominations, protocols, recall, results, setup
+from saylau.administration import finance, nominations, protocols, recall, results, setup, steps
 from saylau.datasets import reader
 from saylau.domain import ElectionType, Names
 from saylau.security.actor import Actor, Role
@@ -81,6 +81,26 @@ def load_every_rule(service: Saylau) -> None:
         nominations.redecide(
             session, TEC, "er-c05", reason="Appeal upheld", corrections={"signatures": 41}
         )
+    # the withdrawal, the extension of nomination it calls for, and a withdrawal after printing
+    almaty = dt.timezone(dt.timedelta(hours=5))
+    with service.transaction() as session:
+        steps.withdraw(session, TEC, candidate="er-c17",
+                       applied_at=dt.datetime(2025, 6, 26, 9, 0, tzinfo=almaty),
+                       ballots_printed=False)  # fmt: skip
+        steps.extend_nomination(
+            session, TEC, election=MAIN, okrug="er-withdrawal", days=3,
+            decided_at=dt.datetime(2025, 6, 26, 15, 0, tzinfo=almaty),
+        )  # fmt: skip
+    with service.session() as session:
+        known = store_datasets.known_keys(session)
+    extension = reader.read(
+        [EVERY / "candidates-extension.csv"], known=known, resource_name="candidates"
+    )
+    with service.transaction() as session:
+        nominations.nominate(session, TEC, MAIN, extension)
+        steps.withdraw(session, TEC, candidate="er-c18",
+                       applied_at=dt.datetime(2025, 7, 15, 10, 0, tzinfo=almaty),
+                       ballots_printed=True)  # fmt: skip
     _submit(service, EVERY / "protocols.json")
     [held] = _submit(service, EVERY / "protocol-warnings.json")
     with service.transaction() as session:
@@ -97,7 +117,10 @@ def load_every_rule(service: Saylau) -> None:
             drawn_at=dt.datetime(2025, 7, 22, 11, 0, tzinfo=dt.timezone(dt.timedelta(hours=5))),
             witnesses=["Observer A (synthetic)", "Proxy B (synthetic)"],
         )
-    for okrug in ("er-tie", "er-plurality", "er-single-above", "er-single-below", "er-against-all"):
+    for okrug in (
+        "er-tie", "er-plurality", "er-single-above", "er-single-below", "er-against-all",
+        "er-withdrawal",
+    ):  # fmt: skip
         with service.transaction() as session:
             results.certify(session, TEC, MAIN, okrug)
     with service.transaction() as session:

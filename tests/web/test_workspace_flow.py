@@ -5,6 +5,7 @@ entry replaces a held one. Through the ASGI app; every change through the servic
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -111,7 +112,9 @@ def test_a_supervisor_sends_an_entry_back_and_the_operator_reads_why(flow: Sayla
     assert back.status == "returned" and back.decision_note == reason and accepted(flow) == []
     with flow.session() as session:
         last = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).one()
-    assert last.action == "protocol.return" and last.actor == "sup"
+    # published as the commission the supervisor acts for; the account stays private
+    assert last.action == "protocol.return" and last.actor == "demo-tec"
+    assert json.loads(last.private)["account"] == "sup"
     # the operator sees why, and enters the protocol again, now right
     form = operator.get(STATION)
     assert reason in form.text and "sent back" in form.text

@@ -142,7 +142,7 @@ def set_allowance(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="finance.allowance",
         entity="election",
         entity_id=election,

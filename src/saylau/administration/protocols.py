@@ -478,7 +478,7 @@ def send_back(session: Session, actor: Actor, entry_id: int, reason: str) -> lis
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="protocol.return",
         entity="protocol",
         entity_id=f"{entry.election}/{entry.station}/v{entry.version}",

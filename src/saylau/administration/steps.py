@@ -232,7 +232,7 @@ def extend_nomination(
     session.flush()
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="nomination.extend",
         entity="contest",
         entity_id=contest.code,
@@ -305,7 +305,7 @@ def withdraw(
     standing = _standing(session, contest.code)
     audit.record(
         session,
-        actor=actor.name,
+        actor=actor,
         action="candidate.withdraw",
         entity="candidate",
         entity_id=candidate,

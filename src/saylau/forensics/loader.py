@@ -92,7 +92,7 @@ def load(
         session.flush()
         audit.record(
             session,
-            actor=actor.name,
+            actor=actor,
             action="election.source",
             entity="election",
             entity_id=election.code,

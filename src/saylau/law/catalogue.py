@@ -1258,7 +1258,8 @@ def catalogue_rows(
             in_force=r.in_force_text(),
             law_versions=", ".join(r.law_versions),
             confidence=t(f"law.confidence.{r.confidence.value}", lang),
-            source=r.source + (f" — {r.note}" if r.note else ""),
+            # The research notes exist in English only: kk and ru readers get the source.
+            source=r.source + (f" — {r.note}" if r.note and lang == "en" else ""),
             title=r.title(lang),
             operator_message=r.message(lang, "operator"),
             supervisor_message=r.message(lang, "supervisor"),
