@@ -135,6 +135,50 @@ def canonical_bytes(value: Any) -> bytes:
     return canonical_json(value).encode("utf-8")
 
 
+def dumps_unchecked(value: Any) -> str:
+    """Canonical JSON of a value already known to hold no float (parsed with
+    :func:`loads_strict`, or built from database columns): the check is skipped."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _no_float(text: str) -> Any:
+    raise RecordFormatError(f"{text}: floats have no canonical form; use integers")
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """Parse JSON, refusing floats, exponents, NaN and infinities (no canonical form)."""
+    return json.loads(text, parse_float=_no_float, parse_constant=_no_float)
+
+
+def entry_bytes(
+    *,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    election: str | None,
+    payload_text: str,
+    state_text: str,
+    private_sha256: str,
+    prev: str,
+) -> bytes:
+    """The canonical bytes of an entry, assembled from the canonical texts of its payload and
+    state (as the database stores them) without parsing them again; equal to
+    ``canonical_bytes(entry_object(...))`` when those texts are canonical."""
+
+    def text(value: str | None) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return (
+        f'{{"action":{text(action)},"actor":{text(actor)},"at":{text(at)},'
+        f'"election":{text(election)},"entity":{text(entity)},"entity_id":{text(entity_id)},'
+        f'"payload":{payload_text},"prev":{text(prev)},"private":{text(private_sha256)},'
+        f'"seq":{int(seq)},"state":{state_text}}}'
+    ).encode()
+
+
 def sha256_hex(data: bytes | str) -> str:
     """SHA-256 in lowercase hex (text is hashed as UTF-8)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data

@@ -24,7 +24,6 @@ from saylau.administration.errors import AdminError
 from saylau.administration.setup import contests, setup_of
 from saylau.domain.record import (
     FORMAT,
-    canonical_bytes,
     encode_value,
     sha256_hex,
     signing_input,
@@ -337,7 +336,7 @@ def audit_lines(session: Session) -> bytes:
     """``audit.jsonl``: every entry of the log as the canonical bytes its hash covers."""
     out = bytearray()
     for row in session.scalars(select(AuditRow).order_by(AuditRow.seq)):
-        out += canonical_bytes(audit.entry_of(row))
+        out += audit.stored_entry_bytes(row)
         out += b"\n"
     return bytes(out)
 

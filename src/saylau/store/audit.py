@@ -29,8 +29,9 @@ from saylau.domain.record import (
     PRIVATE_TABLES,
     canonical_json,
     checkpoint_body,
+    dumps_unchecked,
     encode_value,
-    entry_hash,
+    entry_bytes,
     entry_object,
     sha256_hex,
     signing_input,
@@ -326,23 +327,25 @@ def _finalize(session: Session) -> None:
         if entry.election is None:
             entry.election = _infer_election(session, entry.entity, entry.entity_id, entry.ops)
         public, private = split_ops(entry.ops)
-        private_text = canonical_json({"account": entry.account, "state": private})
-        payload_text = canonical_json(entry.payload)
-        state_text = canonical_json(public)
-        obj = entry_object(
-            seq=seq,
-            at=timestamp(entry.at),
-            actor=entry.actor,
-            action=entry.action,
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-            election=entry.election,
-            payload=entry.payload,
-            state=public,
-            private_sha256=sha256_hex(private_text),
-            prev=prev,
+        # State comes from database columns (no floats); the payload was checked by record().
+        private_text = dumps_unchecked({"account": entry.account, "state": private})
+        payload_text = dumps_unchecked(entry.payload)
+        state_text = dumps_unchecked(public)
+        digest = sha256_hex(
+            entry_bytes(
+                seq=seq,
+                at=timestamp(entry.at),
+                actor=entry.actor,
+                action=entry.action,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                election=entry.election,
+                payload_text=payload_text,
+                state_text=state_text,
+                private_sha256=sha256_hex(private_text),
+                prev=prev,
+            )
         )
-        digest = entry_hash(obj)
         session.add(
             AuditRow(
                 seq=seq,
@@ -380,6 +383,23 @@ def _finalize(session: Session) -> None:
 def _forget(session: Session, _previous: object) -> None:
     session.info.pop(_ENTRIES, None)
     session.info.pop(_OPS, None)
+
+
+def stored_entry_bytes(row: AuditRow) -> bytes:
+    """The bytes a stored entry's hash covers (published as its line of ``audit.jsonl``)."""
+    return entry_bytes(
+        seq=row.seq,
+        at=timestamp(row.at),
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        election=row.election,
+        payload_text=row.payload,
+        state_text=row.state,
+        private_sha256=sha256_hex(row.private),
+        prev=row.prev_hash,
+    )
 
 
 def entry_of(row: AuditRow) -> dict[str, Any]:
@@ -444,7 +464,7 @@ def verify_chain(session: Session) -> list[ChainBreak]:
             breaks.append(ChainBreak(row.seq, f"sequence gap: expected {expected}"))
         if row.prev_hash != prev:
             breaks.append(ChainBreak(row.seq, "previous hash does not match"))
-        if entry_hash(entry_of(row)) != row.hash:
+        if sha256_hex(stored_entry_bytes(row)) != row.hash:
             breaks.append(ChainBreak(row.seq, "hash does not match the entry"))
         prev = row.hash
         expected = row.seq + 1

@@ -20,10 +20,10 @@ from saylau.domain.record import (
     GENESIS,
     PROTOCOL_META,
     RecordFormatError,
-    canonical_bytes,
     certification_body,
     checkpoint_body,
     commission_protocol_body,
+    dumps_unchecked,
     protocol_body,
     sha256_hex,
     signing_input,
@@ -86,6 +86,14 @@ class _Duplicate(ValueError):
     pass
 
 
+class _Float(ValueError):
+    pass
+
+
+def _float(text: str) -> Any:
+    raise _Float(f"{text}: a number that is not an integer")
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -102,7 +110,11 @@ def _parse(report: Report, path: str, data: bytes, line: int | None = None) -> A
         report.add("P.003", file=path, line=line or 1, column=exc.start + 1, detail="UTF-8")
         return None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_float=_float, parse_constant=_float
+        )
+    except _Float as exc:
+        report.add("P.003", file=path, line=line or 1, column=1, detail=str(exc))
     except json.JSONDecodeError as exc:
         report.add("P.003", file=path, line=line or exc.lineno, column=exc.colno, detail=exc.msg)
     except _Duplicate as exc:
@@ -175,11 +187,8 @@ def _replay_log(report: Report, folder: Path) -> tuple[State, dict[int, str]]:
             report.add("P.010", line=number, detail="fields")
             prev = sha256_hex(line)
             continue
-        try:
-            canonical = canonical_bytes(entry) == line
-        except RecordFormatError as exc:
-            report.add("P.010", line=number, detail=str(exc))
-            canonical = True
+        # Parsed without floats, so the canonical form needs no further check.
+        canonical = dumps_unchecked(entry).encode("utf-8") == line
         if not canonical:
             report.add("P.010", line=number, detail="canonical form")
         if entry["seq"] != number:
