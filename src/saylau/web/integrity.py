@@ -103,8 +103,11 @@ class IntegrityMonitor:
             return self.status
 
     def start(self, every_seconds: float) -> None:
-        """Check now, then every ``every_seconds`` in a background thread."""
-        self.check()
+        """Check now (unless a check ran within the interval), then every ``every_seconds`` in
+        a background thread."""
+        checked = self.status.checked_at
+        if checked is None or (dt.datetime.now(dt.UTC) - checked).total_seconds() > every_seconds:
+            self.check()
         if self._thread is not None:
             return
         self._stop.clear()
