@@ -76,7 +76,7 @@ def test_import_of_an_export_and_of_a_commission_table(source, tmp_path):
         "import", "--format", "datapackage", str(package), "--db", url, "--as", "observer-1"
     )
     assert result.exit_code == 0, result.output
-    assert "every-rule-2025" in result.stdout and "protocols: 9" in result.stdout
+    assert "every-rule-2025" in result.stdout and "protocols: 10" in result.stdout
     again = invoke("import", "--format", "datapackage", str(package), "--db", url)
     assert again.exit_code == 2
     assert "[D.130]" in again.stderr and "Nothing was written" in again.stderr

@@ -167,7 +167,12 @@ class CommissionImport:
     skipped: list[int] = field(default_factory=list)  # lines of total rows
     problems: list[Problem] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)  # published vs tabulated
-    audit_seq: int | None = None
+    entry: audit.PendingEntry | None = None
+
+    @property
+    def audit_seq(self) -> int | None:
+        """The number of the import's audit entry once the transaction has committed."""
+        return self.entry.seq if self.entry is not None else None
 
 
 # --- reading the file -----------------------------------------------------------------------
@@ -654,7 +659,7 @@ def import_protocols(
                 ),
             },
         )
-        outcome.audit_seq = entry.seq
+        outcome.entry = entry
     return outcome
 
 
@@ -795,7 +800,9 @@ def import_okrug_results(
             url=source_url,
             licence=None,
             synthetic=bool(row.synthetic),
-            note=f"Imported by {actor.name} on {dt.date.today().isoformat()}",
+            # Public: the commission the account acts for, never the account itself.
+            note=f"Imported by {audit.public_actor(session, actor)[0]} on "
+            f"{dt.date.today().isoformat()}",
         )
     )
     session.flush()
@@ -948,7 +955,7 @@ def import_okrug_results(
                 "differences": outcome.differences,
             },
         )
-        outcome.audit_seq = entry.seq
+        outcome.entry = entry
     return outcome
 
 
