@@ -196,6 +196,79 @@ def test_every_rule_outcomes_and_the_corrected_protocol(source):
     }
 
 
+def test_every_rule_withdrawals_and_home_voting(source):
+    report = document(source, "every-rule-2025")
+    election = report["Election"][0]
+    candidates = {c["@id"]: c for c in election["Candidate"]}
+    c17, c18 = candidates["can-er-c17"], candidates["can-er-c18"]
+    assert (c17["PreElectionStatus"], c17["PostElectionStatus"]) == ("withdrawn", "withdrawn")
+    assert ident(c17, "saylau-withdrawn-at") == "2025-06-26T04:00:00Z"  # 09:00 in Almaty
+    assert ident(c18, "saylau-withdrawal-document") == "Written application of 15 Jul (synthetic)"
+    contest = {c["@id"]: c for c in election["Contest"]}["con-er-withdrawal"]
+    lines = [s["CandidateIds"][0] for s in contest["ContestSelection"]]
+    # er-c18 withdrew after the ballots were printed: still a line of the ballot; er-c17 not
+    assert "can-er-c18" in lines and "can-er-c17" not in lines
+    boxes = {
+        (b["GpUnitId"], b["OtherType"]): b["BallotsCast"]
+        for b in election["BallotCounts"]
+        if b["Type"] == "other"
+    }
+    # station 801 gives the split (protocols.json), and so its okrug; the district, region and
+    # republic, whose other stations give none, would show partial sums: not written
+    assert boxes == {
+        ("gpu-er-ps-801", "stationary-boxes"): 800,
+        ("gpu-er-ps-801", "portable-boxes"): 58,
+        ("gpu-er-withdrawal", "stationary-boxes"): 800,
+        ("gpu-er-withdrawal", "portable-boxes"): 58,
+    }
+    with source.session() as session:
+        data = collect(session, "every-rule-2025")
+    left = {o.key: o.count for o in omissions(data, "cdf")}
+    assert (left["cdf.home_voting_issued"], left["cdf.extensions"], left["cdf.call"]) == (1, 1, 1)
+    assert left["cdf.finance"] == 6  # an allocation, the allowance, four spendings
+    assert left["cdf.nominated_at"] == len(data.rows("candidates"))
+    back = cdf.from_cdf(report, source="cdf-test", name="er.json")
+    assert back.rows("withdrawals") == data.rows("withdrawals")
+    registration = {c["code"]: c["registration"] for c in back.rows("candidates")}
+    assert registration["er-c17"] == registration["er-c18"] == "withdrawn"
+    published = {(r["level"], r["unit"]): r for r in back.rows("published_results")}
+    station = published[("station", "er-ps-801")]
+    assert (
+        station["ballots_in_stationary_boxes"],
+        station["ballots_in_portable_boxes"],
+        station["ballots_issued_outside"],
+    ) == (800, 58, None)
+    [outcome] = [o for o in back.rows("outcomes") if o["okrug"] == "er-withdrawal"]
+    assert outcome["withdrawn"] == ["er-c18"]
+
+
+def test_a_nomination_by_the_higher_akim(source):
+    with source.session() as session:
+        data = collect(session, "every-rule-2025")
+    for row in data.rows("candidates"):
+        if row["code"] == "er-c02":  # self-nominated in candidates.csv
+            row["nomination"] = "higher_akim"
+    report = cdf.to_cdf(data)
+    candidates = report["Election"][0]["Candidate"]
+    c02 = next(c for c in candidates if c["@id"] == "can-er-c02")
+    assert ident(c02, "saylau-nominated-by") == "higher_akim" and "PartyId" not in c02
+    back = cdf.from_cdf(report, source="cdf-test", name="er.json")
+    assert {c["code"]: c["nomination"] for c in back.rows("candidates")}["er-c02"] == "higher_akim"
+    index, c01 = next((i, c) for i, c in enumerate(candidates) if c["@id"] == "can-er-c01")
+    c01["ExternalIdentifier"].append(cdf.ext("saylau-nominated-by", "higher_akim"))  # AMANAT's
+    assert problems_of(report) == [(f"/Election/0/Candidate/{index}/ExternalIdentifier", "D.144")]
+
+
+def test_a_withdrawal_without_its_time(source):
+    report = document(source, "every-rule-2025")
+    candidates = report["Election"][0]["Candidate"]
+    index, c17 = next((i, c) for i, c in enumerate(candidates) if c["@id"] == "can-er-c17")
+    c17["ExternalIdentifier"] = [
+        i for i in c17["ExternalIdentifier"] if i["OtherType"] != "saylau-withdrawn-at"
+    ]
+    assert problems_of(report) == [(f"/Election/0/Candidate/{index}/ExternalIdentifier", "D.148")]
+
+
 def test_the_2021_figures_are_seats_by_party_and_region(source):
     report = document(source, BUNDLED)
     assert report["Format"] == "summary-contest"

@@ -364,8 +364,14 @@ def to_cdf(data: OpenElection) -> dict[str, Any]:
                     **({"BallotsRejected": r["invalid"]} if r["invalid"] is not None else {}),
                 }
             )
+        # The split of a unit whose reported stations do not all give it is a partial sum;
+        # it is left to the stations' own counts (which the file holds) rather than shown as
+        # if it covered the unit.
+        complete = r["stations_with_split"] is None or (
+            r["stations_with_split"] == r["stations_reported"]
+        )
         for other, column in BOX_COUNTS.items():
-            if r[column] is not None:
+            if complete and r[column] is not None:
                 ballots.append(
                     {
                         "@type": "ElectionResults.BallotCounts",

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
 from saylau.administration.nominations import HIGHER_AKIM, imported_facts
+from saylau.administration.steps import aware
 from saylau.datasets.reader import DatasetContent, DatasetError, Problem
 from saylau.domain import ElectionType, Names
 from saylau.exports.model import OpenElection, Row, comparable
@@ -391,14 +392,20 @@ class _Loader:
         self._check_candidates()
         events: list[tuple[dt.datetime, int, str, Row]] = []
         first = dt.datetime.min.replace(tzinfo=dt.UTC)
+        nominated: dict[str, dt.datetime] = {}
         for row in self.data.rows("candidates"):
+            nominated[str(row["code"])] = row["nominated_at"] or first  # type: ignore[assignment]
             events.append((row["nominated_at"] or first, 0, "candidate", row))  # type: ignore[arg-type]
         for row in self.data.rows("withdrawals"):
-            events.append((row["applied_at"], 1, "withdrawal", row))  # type: ignore[arg-type]
+            # never before the candidate's own nomination: a withdrawal dated earlier is
+            # refused by the rule it breaks (K.011), not as an unknown candidate
+            at = max(row["applied_at"], nominated.get(str(row["candidate"]), first))  # type: ignore[type-var]
+            events.append((at, 1, "withdrawal", row))  # type: ignore[arg-type]
         for row in self.data.rows("extensions"):
             events.append((row["decided_at"], 1, "extension", row))  # type: ignore[arg-type]
         events.sort(key=lambda e: (e[0], e[1], e[2], str(e[3].get("code") or e[3]["contest"])))
-        self.failed: set[str] = set()
+        self.failed: set[str] = set()  # candidates not imported
+        self.stuck: set[str] = set()  # contests whose step was refused: later ones are moot
         for _, _, kind, row in events:
             if kind == "candidate":
                 self._candidate(row)
@@ -473,7 +480,10 @@ class _Loader:
                         for r in rules
                     ]
                 ),
-                facts=imported_facts(row["nominated_at"]),  # type: ignore[arg-type]
+                # kept in the commissions' zone, as nominations record it
+                facts=imported_facts(
+                    aware(row["nominated_at"]) if row["nominated_at"] else None  # type: ignore[arg-type]
+                ),
                 decided_by=self.actor.name,
                 decided_at=dt.datetime.now(dt.UTC),
                 appeal_of=None,
@@ -502,7 +512,7 @@ class _Loader:
     def _withdrawal(self, row: Row) -> None:
         from saylau.administration import steps
 
-        if str(row["candidate"]) in self.failed:
+        if str(row["candidate"]) in self.failed or row["contest"] in self.stuck:
             return
         try:
             if self.data.administered:
@@ -519,12 +529,15 @@ class _Loader:
                 self._published_step(row, steps.WITHDRAWAL)
         except AdminError as exc:
             self.refused("withdrawals", row, exc)
+            self.stuck.add(str(row["contest"]))
             return
         self.count("withdrawals")
 
     def _extension(self, row: Row) -> None:
         from saylau.administration import steps
 
+        if row["contest"] in self.stuck:
+            return
         try:
             if self.data.administered:
                 steps.extend_nomination(
@@ -541,6 +554,7 @@ class _Loader:
                 self._published_step(row, steps.EXTENSION)
         except AdminError as exc:
             self.refused("extensions", row, exc)
+            self.stuck.add(str(row["contest"]))
             return
         self.count("extensions")
 
