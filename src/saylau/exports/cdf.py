@@ -26,7 +26,8 @@ The mapping (the docs' formats page has the full table):
   identifiers;
 * ``BallotCounts`` per unit: ``BallotsCast`` = ballots in the boxes, ``BallotsRejected`` =
   invalid ballots (type ``total``), and the home-voting split of the ballots found as counts
-  of type ``other``: ``stationary-boxes`` and ``portable-boxes``;
+  of type ``other``: ``stationary-boxes`` and ``portable-boxes`` (for units whose reported
+  stations all give the split; a partial sum is left to the stations' own counts);
 * published **figures** of akims elected by party and region (the 2021 data) as a
   ``PartyContest`` whose counts have type ``seats`` (self-nominees as a selection of a
   non-party marked ``IsRecognizedParty: false``);
