@@ -336,7 +336,7 @@ def test_round_trip_through_the_file(source, code):
     assert strip(cdf.to_cdf(back)) == strip(report)
 
 
-@pytest.mark.parametrize("code", ("demo-2025", "every-rule-2025", BUNDLED))
+@pytest.mark.parametrize("code", ALL)
 def test_round_trip_through_a_database(source, db_url, tmp_path, code):
     path = output(tmp_path, code, "cdf")
     export_election(source, code, "cdf", path)
