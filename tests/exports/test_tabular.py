@@ -26,7 +26,7 @@ from saylau.i18n import t
 from saylau.security.actor import Actor, Role
 from saylau.store.schema import AuditRow, CandidateRow, ElectionRow, ProtocolRow
 
-from .conftest import ALL, BUNDLED, empty, output
+from .conftest import ALL, empty, output
 
 TABULAR = ("datapackage", "csv", "parquet", "xlsx")
 ACTOR = Actor("importer", Role.ADMIN)
