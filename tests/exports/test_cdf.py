@@ -506,7 +506,10 @@ def published_elections(draw):
         contest = f"h-2025:{okrug}"
         tables["contests"].append({"code": contest, "okrug": okrug, "seats": 1})
         codes = [f"h-c{o}{c}" for c in range(draw(st.integers(1, 3)))]
+        on_ballot = []
         for code in codes:
+            # standing, or withdrawn (after the ballots were printed: still on them)
+            withdrawn = draw(st.sampled_from([None, None, "before", "after"]))
             tables["candidates"].append(
                 {
                     "code": code,
@@ -514,15 +517,31 @@ def published_elections(draw):
                     "okrug": okrug,
                     "name": draw(names),
                     "party": None,
-                    "nomination": "self",
+                    "nomination": draw(st.sampled_from(["self", "higher_akim"])),
                     "sex": draw(st.sampled_from([None, "male", "female"])),
                     "birth_date": None,
                     "incumbent": draw(st.sampled_from([None, True, False])),
                     "former_akim": None,
-                    "registration": "registered",
+                    "registration": "withdrawn" if withdrawn else "registered",
                     "refusal_rules": None,
                 }
             )
+            if withdrawn:
+                applied = dt.datetime(2025, 7, 1, tzinfo=dt.UTC) + dt.timedelta(
+                    minutes=draw(st.integers(0, 20 * 24 * 60))
+                )
+                tables["withdrawals"].append(
+                    {
+                        "contest": contest,
+                        "okrug": okrug,
+                        "candidate": code,
+                        "applied_at": applied,
+                        "ballots_printed": withdrawn == "after",
+                        "document": draw(st.sampled_from([None, "заявление № 1"])),
+                    }
+                )
+            if withdrawn != "before":
+                on_ballot.append(code)
         stations = [f"h-s{o}{s}" for s in range(draw(st.integers(1, 3)))]
         for number, station in enumerate(stations, start=1):
             tables["stations"].append(
@@ -537,7 +556,8 @@ def published_elections(draw):
                 }
             )
         for level, unit in [("okrug", okrug), *(("station", s) for s in stations)]:
-            votes = {c: draw(st.integers(0, 10**6)) for c in codes}
+            votes = {c: draw(st.integers(0, 10**6)) for c in on_ballot}
+            split = draw(st.booleans())  # the ballots found by kind of box, when published
             tables["published_results"].append(
                 {
                     "level": level,
@@ -550,6 +570,8 @@ def published_elections(draw):
                     "ballots_in_boxes": draw(st.integers(0, 10**6)),
                     "invalid": draw(st.integers(0, 10**4)),
                     "against_all": draw(st.integers(0, 10**4)) if against else None,
+                    "ballots_in_stationary_boxes": draw(st.integers(0, 10**6)) if split else None,
+                    "ballots_in_portable_boxes": draw(st.integers(0, 10**4)) if split else None,
                     "stations_reported": None,
                     "stations_total": None,
                     "count_status": draw(st.sampled_from(["completed", "in-process"])),
@@ -589,6 +611,7 @@ def published_elections(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(published_elections())
 def test_published_counts_survive_the_cdf(data):
+    """Counts, the home-voting split of the boxes, withdrawals and nomination kinds."""
     report = cdf.to_cdf(data)
     assert cdf.validate(report) == []
     back = cdf.from_cdf(report, source="src", name="h.json")
@@ -599,6 +622,7 @@ def test_published_counts_survive_the_cdf(data):
         "stations",
         "contests",
         "candidates",
+        "withdrawals",
         "published_results",
         "published_votes",
         "totals",
