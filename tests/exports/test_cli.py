@@ -4,6 +4,7 @@ says what it wrote, what the format leaves out, and every problem in the user's 
 from __future__ import annotations
 
 import json
+import re
 from unittest.mock import patch
 
 from typer.testing import CliRunner
@@ -76,7 +77,9 @@ def test_import_of_an_export_and_of_a_commission_table(source, tmp_path):
         "import", "--format", "datapackage", str(package), "--db", url, "--as", "observer-1"
     )
     assert result.exit_code == 0, result.output
-    assert "every-rule-2025" in result.stdout and "protocols: 9" in result.stdout
+    assert "every-rule-2025" in result.stdout and "protocols: 10" in result.stdout
+    assert "withdrawals: 2" in result.stdout and "extensions: 1" in result.stdout
+    assert re.search(r"audit entry #\d+\.", result.stdout)  # numbered at commit
     again = invoke("import", "--format", "datapackage", str(package), "--db", url)
     assert again.exit_code == 2
     assert "[D.130]" in again.stderr and "Nothing was written" in again.stderr

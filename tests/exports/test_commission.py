@@ -371,3 +371,62 @@ def test_a_mapping_to_an_unknown_field(demo, tmp_path):
     assert (problem.column, problem.rule) == ("number", "D.159")
     with pytest.raises(DatasetError):
         read_mapping(None, ["no equals sign"])
+
+
+HOME_RU = [
+    "Бюллетеней выдано в помещении для голосования",
+    "Бюллетеней выдано вне помещения для голосования (на дому)",
+    "Бюллетеней в стационарных ящиках",
+    "Бюллетеней в переносных ящиках",
+]
+
+
+def test_station_protocols_with_the_home_voting_split(demo, tmp_path):
+    # station 101: 1,190 ballots issued, 1,188 in the boxes; 40 issued at home, 38 found
+    good = [*station_row("demo-ps-101"), 1150, 40, 1150, 38]
+    # station 102: 905 issued and found; 800 + 10 issued, 900 in the stationary boxes
+    bad = [*station_row("demo-ps-102"), 800, 10, 900, 5]
+    path = write_csv(tmp_path / "home.csv", [[*RU, *NAMES.values(), *HOME_RU], good, bad])
+    before = counts(demo)
+    with pytest.raises(DatasetError) as error:
+        with demo.transaction() as session:
+            import_protocols(session, ACTOR, path, ELECTION, lang="ru")
+    found = {(p.line, p.rule) for p in error.value.problems}
+    assert found == {("3", "P.111"), ("3", "P.113")}
+    assert counts(demo) == before  # nothing written
+    with demo.transaction() as session:
+        result = import_protocols(session, ACTOR, path, ELECTION, partial=True)
+    assert [(r.unit, r.status) for r in result.written] == [("demo-ps-101", "accepted")]
+    with demo.session() as session:
+        [stored] = protocols.versions(session, ELECTION, "demo-ps-101")
+        assert (
+            stored.ballots_issued_in_station,
+            stored.ballots_issued_outside,
+            stored.ballots_in_stationary_boxes,
+            stored.ballots_in_portable_boxes,
+        ) == (1150, 40, 1150, 38)
+
+
+def test_okrug_results_with_the_home_voting_split(service, tmp_path):
+    load_demo(service)
+    header = ["okrug", "ballots_issued", "ballots_in_boxes", *HOME_RU, *NAMES]
+    path = write_csv(
+        tmp_path / "okrug-home.csv",
+        [header, ["demo-zhanaauyl", 2095, 2093, 2000, 95, 2000, 96, 983, 810, 224]],
+    )
+    with pytest.raises(DatasetError) as error:
+        with service.transaction() as session:
+            import_okrug_results(session, ACTOR, path, ELECTION)
+    # 96 ballots in the portable boxes, 95 issued outside; 2,000 + 96 found, 2,093 in the boxes
+    assert {p.rule for p in error.value.problems} == {"P.112", "P.113"}
+    path = write_csv(
+        tmp_path / "okrug-home-2.csv",
+        [header, ["demo-zhanaauyl", 2095, 2093, 2000, 95, 2000, 93, 983, 810, 224]],
+    )
+    with service.transaction() as session:
+        import_okrug_results(session, ACTOR, path, ELECTION)
+    with service.session() as session:
+        row = session.scalars(select(PublishedResultRow)).one()
+        assert (row.ballots_issued_outside, row.ballots_in_portable_boxes) == (95, 93)
+        [published] = collect(session, ELECTION).rows("published_results")
+    assert published["ballots_in_portable_boxes"] == 93  # exported with the election

@@ -37,6 +37,25 @@ IMPORTED_FACTS = "{}"  # the facts of a decision imported from an export (not ca
 HIGHER_AKIM = "higher_akim"
 
 
+def imported_facts(nominated_at: dt.datetime | None) -> str:
+    """The stored facts of a decision imported from an export: none of the facts behind it
+    (they are not exported), only when the nomination was submitted, if the file says."""
+    if nominated_at is None:
+        return IMPORTED_FACTS
+    return json.dumps({"imported": True, "nominated_at": nominated_at.isoformat()}, sort_keys=True)
+
+
+def is_imported(facts: str) -> bool:
+    """Whether stored facts are those of an imported decision (see :func:`imported_facts`)."""
+    return facts == IMPORTED_FACTS or json.loads(facts).get("imported") is True
+
+
+def nominated_at_of(facts: str) -> dt.datetime | None:
+    """When the nomination was submitted, from a decision's stored facts (None if unknown)."""
+    value = json.loads(facts).get("nominated_at")
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
 @dataclass(frozen=True)
 class Decision:
     """The outcome of checking one nomination."""
@@ -235,7 +254,7 @@ def redecide(
         raise AdminError("N.004", "reason")
     previous = latest_decision(session, candidate)
     assert previous is not None
-    if previous.facts == IMPORTED_FACTS:
+    if is_imported(previous.facts):
         # Imported from an export of another database: the facts behind the decision are not
         # part of any export, so there is nothing to correct.
         raise AdminError("D.002", "candidate", value=candidate)
@@ -281,8 +300,9 @@ def higher_akim_nominees(session: Session, contest: str) -> int:
     )
 
 
-def first_nominated_at(session: Session, candidate: str) -> dt.datetime:
-    """When the nomination of ``candidate`` was submitted (from its first decision)."""
+def first_nominated_at(session: Session, candidate: str) -> dt.datetime | None:
+    """When the nomination of ``candidate`` was submitted (from its first decision); None
+    for a decision imported from a file that does not say."""
     first = session.scalars(
         select(NominationDecisionRow)
         .where(NominationDecisionRow.candidate == candidate)
@@ -290,7 +310,7 @@ def first_nominated_at(session: Session, candidate: str) -> dt.datetime:
         .limit(1)
     ).first()
     assert first is not None
-    return dt.datetime.fromisoformat(json.loads(first.facts)["nominated_at"])
+    return nominated_at_of(first.facts)
 
 
 def registered_by_contest(

@@ -12,15 +12,22 @@ The mapping (the docs' formats page has the full table):
   unit's ``CountStatus``;
 * **parties** with their full and short names in force on polling day; **persons** and
   **candidates** (``BallotName`` as registered, party, incumbency, ``PreElectionStatus``
-  ``qualified`` for registered and ``filed`` for refused nominations, ``PostElectionStatus``
-  from the outcome);
+  ``qualified`` for registered, ``filed`` for refused nominations and ``withdrawn`` for a
+  candidate who withdrew, with the moment of the application and its document as
+  ``saylau-withdrawn-at`` and ``saylau-withdrawal-document``; ``PostElectionStatus`` from the
+  outcome, ``withdrawn`` for them; a nomination by the higher akim as
+  ``saylau-nominated-by``);
 * one **office** (akim) and one ``CandidateContest`` per okrug: a selection per registered
   candidate and one for the **against-all** line ("барлығына қарсымын" / "против всех", a
   ballot line held as a candidate whose external identifier ``saylau-ballot-line`` is
-  ``against-all``), with ``VoteCounts`` (type ``total``) per station and for the okrug; the
-  contest's outcome and its certification (SHA-256, time, who) as external identifiers;
+  ``against-all``), with ``VoteCounts`` (type ``total``) per station and for the okrug; a
+  candidate who withdrew after the ballots were printed keeps the selection of the ballot
+  line; the contest's outcome and its certification (SHA-256, time, who) as external
+  identifiers;
 * ``BallotCounts`` per unit: ``BallotsCast`` = ballots in the boxes, ``BallotsRejected`` =
-  invalid ballots;
+  invalid ballots (type ``total``), and the home-voting split of the ballots found as counts
+  of type ``other``: ``stationary-boxes`` and ``portable-boxes`` (for units whose reported
+  stations all give the split; a partial sum is left to the stations' own counts);
 * published **figures** of akims elected by party and region (the 2021 data) as a
   ``PartyContest`` whose counts have type ``seats`` (self-nominees as a selection of a
   non-party marked ``IsRecognizedParty: false``);
@@ -55,6 +62,11 @@ SCHEMA_FILE = "NIST_V2_election_results_reporting.json"
 LANG_ORDER = ("kk", "ru", "en")
 AGAINST_ALL = "against-all"
 SELF = "self"
+# BallotCounts of type "other": the ballots found in each kind of box (home voting).
+BOX_COUNTS = {
+    "stationary-boxes": "ballots_in_stationary_boxes",
+    "portable-boxes": "ballots_in_portable_boxes",
+}
 
 # Kinds of unit <-> ReportingUnit Type / OtherType.
 UNIT_TYPES: dict[tuple[str, str], tuple[str, str | None]] = {
@@ -337,17 +349,39 @@ def to_cdf(data: OpenElection) -> dict[str, Any]:
     republic = totals.get(("republic", "KZ"))
     if republic is not None and republic["count_status"] is not None:
         election["CountStatus"] = [_status(republic["count_status"])]
-    ballots = [
-        {
-            "@type": "ElectionResults.BallotCounts",
-            "GpUnitId": ids("gpu", unit),
-            "Type": "total",
-            **({"BallotsCast": r["ballots_in_boxes"]} if r["ballots_in_boxes"] is not None else {}),
-            **({"BallotsRejected": r["invalid"]} if r["invalid"] is not None else {}),
-        }
-        for (level, unit), r in sorted(totals.items(), key=lambda kv: _unit_order(kv[0]))
-        if r["ballots_in_boxes"] is not None or r["invalid"] is not None
-    ]
+    ballots = []
+    for (_level, unit), r in sorted(totals.items(), key=lambda kv: _unit_order(kv[0])):
+        if r["ballots_in_boxes"] is not None or r["invalid"] is not None:
+            ballots.append(
+                {
+                    "@type": "ElectionResults.BallotCounts",
+                    "GpUnitId": ids("gpu", unit),
+                    "Type": "total",
+                    **(
+                        {"BallotsCast": r["ballots_in_boxes"]}
+                        if r["ballots_in_boxes"] is not None
+                        else {}
+                    ),
+                    **({"BallotsRejected": r["invalid"]} if r["invalid"] is not None else {}),
+                }
+            )
+        # The split of a unit whose reported stations do not all give it is a partial sum;
+        # it is left to the stations' own counts (which the file holds) rather than shown as
+        # if it covered the unit.
+        complete = r["stations_with_split"] is None or (
+            r["stations_with_split"] == r["stations_reported"]
+        )
+        for other, column in BOX_COUNTS.items():
+            if complete and r[column] is not None:
+                ballots.append(
+                    {
+                        "@type": "ElectionResults.BallotCounts",
+                        "GpUnitId": ids("gpu", unit),
+                        "Type": "other",
+                        "OtherType": other,
+                        "BallotsCast": r[column],
+                    }
+                )
     if ballots:
         election["BallotCounts"] = ballots
     if candidates:
@@ -589,6 +623,8 @@ def _post_status(data: OpenElection) -> dict[str, str]:
     for c in data.rows("candidates"):
         if c["registration"] == "registered":
             by_okrug.setdefault(str(c["okrug"]), []).append(str(c["code"]))
+        elif c["registration"] == "withdrawn":
+            out[str(c["code"])] = "withdrawn"
     for o in data.rows("outcomes"):
         okrug, outcome = str(o["okrug"]), o["outcome"]
         if outcome == "elected":
@@ -600,9 +636,24 @@ def _post_status(data: OpenElection) -> dict[str, str]:
     return out
 
 
+PRE_STATUS = {"registered": "qualified", "refused": "filed", "withdrawn": "withdrawn"}
+
+
+def on_ballot(data: OpenElection) -> set[str]:
+    """Candidates whose line is on the ballot: those standing, and those who withdrew after
+    the ballots were printed."""
+    printed = {str(w["candidate"]) for w in data.rows("withdrawals") if w["ballots_printed"]}
+    return {
+        str(c["code"])
+        for c in data.rows("candidates")
+        if c["registration"] == "registered" or str(c["code"]) in printed
+    }
+
+
 def _candidates(data: OpenElection, ids: Ids) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     persons, candidates = [], []
     status = _post_status(data)
+    withdrawals = {str(w["candidate"]): w for w in data.rows("withdrawals")}
     for c in data.rows("candidates"):
         code = str(c["code"])
         person: dict[str, Any] = {
@@ -618,13 +669,21 @@ def _candidates(data: OpenElection, ids: Ids) -> tuple[list[dict[str, Any]], lis
         if c["party"]:
             person["PartyId"] = ids("par", str(c["party"]))
         persons.append(person)
+        identifiers = [ext("saylau-code", code), ext("saylau-contest", c["contest"])]
+        if c["nomination"] == "higher_akim":
+            identifiers.append(ext("saylau-nominated-by", "higher_akim"))
+        withdrawal = withdrawals.get(code)
+        if withdrawal is not None:
+            identifiers.append(ext("saylau-withdrawn-at", utc_text(withdrawal["applied_at"])))  # type: ignore[arg-type]
+            if withdrawal["document"]:
+                identifiers.append(ext("saylau-withdrawal-document", withdrawal["document"]))
         candidate: dict[str, Any] = {
             "@id": ids("can", code),
             "@type": "ElectionResults.Candidate",
             "BallotName": intl({"kk": c["name"], "ru": c["name"]}),
             "PersonId": ids("per", code),
-            "PreElectionStatus": "qualified" if c["registration"] == "registered" else "filed",
-            "ExternalIdentifier": [ext("saylau-code", code), ext("saylau-contest", c["contest"])],
+            "PreElectionStatus": PRE_STATUS[str(c["registration"])],
+            "ExternalIdentifier": identifiers,
         }
         if c["party"]:
             candidate["PartyId"] = ids("par", str(c["party"]))
@@ -733,10 +792,9 @@ def _contests(data: OpenElection, ids: Ids) -> list[dict[str, Any]]:
             if total["count_status"] is not None:
                 entry["CountStatus"] = [_status(total["count_status"])]
         selections = []
+        ballot = on_ballot(data)
         registered = [
-            c
-            for c in data.rows("candidates")
-            if c["contest"] == code and c["registration"] == "registered"
+            c for c in data.rows("candidates") if c["contest"] == code and str(c["code"]) in ballot
         ]
         for order, c in enumerate(registered, start=1):
             selections.append(
@@ -848,12 +906,30 @@ def cdf_omissions(data: OpenElection) -> list[Omission]:
         + sum(1 for r in data.rows("published_results") if r["ballots_received"] is not None),
         "ballots_received, ballots_cancelled",
     )
+    add(
+        "cdf.home_voting_issued",
+        sum(1 for r in [*current, *data.rows("published_results")] if _issued_split(r)),
+        "ballots_issued_in_station, ballots_issued_outside",
+    )
     add("cdf.versions", sum(1 for p in data.rows("protocols") if not p["current"]))
     add("cdf.corrections", sum(1 for p in data.rows("protocols") if p["correction_reason"]))
     add("cdf.warnings", sum(1 for p in data.rows("protocols") if p["warnings"]))
     add("cdf.times", len(data.rows("protocols")))
     add("cdf.roll", sum(1 for s in data.rows("stations") if s["registered_voters"] is not None))
     add("cdf.refusals", sum(1 for c in data.rows("candidates") if c["refusal_rules"]))
+    add("cdf.nominated_at", sum(1 for c in data.rows("candidates") if c["nominated_at"]))
+    add("cdf.extensions", len(data.rows("extensions")))
+    meta = data.meta
+    add(
+        "cdf.call",
+        int(any(meta.get(k) is not None for k in ("ground", "ground_date", "called_on"))),
+        "ground, ground_date, called_on",
+    )
+    add(
+        "cdf.finance",
+        len(data.rows("budget")) + len(data.rows("allowances")) + len(data.rows("spending")),
+        "budget, allowances, spending",
+    )
     add("cdf.former_akim", sum(1 for c in data.rows("candidates") if c["former_akim"] is not None))
     add("cdf.population", sum(1 for o in data.rows("okrugs") if o["population"] is not None))
     add("cdf.commissions", len(data.rows("commissions")))
@@ -879,6 +955,10 @@ def cdf_omissions(data: OpenElection) -> list[Omission]:
         sum(1 for r in data.rows("published_results") if r["location"]),
     )
     return out
+
+
+def _issued_split(row: Row) -> bool:
+    return any(row[k] is not None for k in ("ballots_issued_in_station", "ballots_issued_outside"))
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -1148,7 +1228,15 @@ class _Reader:
                         self.problem(f"{s_where}/CandidateIds/0", "D.124", value=candidate)
                         continue
                     placed.add(candidate)
-                    self.candidate_row(meta[candidate], code, okrug, persons, "registered")
+                    withdrawn = meta[candidate]["obj"].get("PreElectionStatus") == "withdrawn"
+                    self.candidate_row(
+                        meta[candidate],
+                        code,
+                        okrug,
+                        persons,
+                        "withdrawn" if withdrawn else "registered",
+                        on_ballot=True,
+                    )
                 for v_index, count in enumerate(selection.get("VoteCounts", [])):
                     v_where = f"{s_where}/VoteCounts/{v_index}"
                     if count["Type"] != "total":
@@ -1172,17 +1260,19 @@ class _Reader:
             if cid in placed:
                 continue
             c = info["obj"]
-            if c.get("PreElectionStatus") != "filed":
+            if c.get("PreElectionStatus") not in ("filed", "withdrawn"):
                 self.problem(info["where"], "D.126", value=self.candidate_code[cid])
                 continue
-            # A filed nomination on no ballot was refused; its contest is named by saylau.
+            # A filed nomination on no ballot was refused, a withdrawn one withdrew before the
+            # ballots were printed; the contest is named by saylau.
             contest_code = self.other_id(c, "saylau-contest")
             found = self.contest_meta.get(contest_code or "")
             if found is None:
                 self.problem(info["where"], "D.127", value=self.candidate_code[cid])
                 continue
             okrug = next(o for o, k in self.contest_of_okrug.items() if k == contest_code)
-            self.candidate_row(info, str(contest_code), okrug, persons, "refused")
+            registration = "withdrawn" if c.get("PreElectionStatus") == "withdrawn" else "refused"
+            self.candidate_row(info, str(contest_code), okrug, persons, registration)
 
     def candidate_row(
         self,
@@ -1191,8 +1281,11 @@ class _Reader:
         okrug: str,
         persons: Mapping[str, Mapping[str, Any]],
         registration: str,
+        *,
+        on_ballot: bool = False,
     ) -> None:
         c, where = info["obj"], info["where"]
+        code = self.candidate_code[c["@id"]]
         person = persons.get(c.get("PersonId", ""), {})
         names = self.texts(c.get("BallotName"))
         name = names.get("kk") or names.get("ru") or next(iter(names.values()), "")
@@ -1209,25 +1302,68 @@ class _Reader:
                 birth = dt.date.fromisoformat(person["DateOfBirth"])
             except ValueError:
                 self.problem(f"{where}/PersonId", "I.007", value=person["DateOfBirth"])
+        by = self.other_id(c, "saylau-nominated-by")
+        if by is not None and (by != "higher_akim" or party is not None):
+            self.problem(f"{where}/ExternalIdentifier", "D.144", value=by)
+        nomination = "higher_akim" if by == "higher_akim" else "party" if party else "self"
         self.tables["candidates"].append(
             {
-                "code": self.candidate_code[c["@id"]],
+                "code": code,
                 "contest": contest,
                 "okrug": okrug,
                 "name": name,
                 "party": party,
-                "nomination": "party" if party else "self",
+                "nomination": nomination,
                 "sex": sex,
                 "birth_date": birth,
                 "incumbent": c.get("IsIncumbent"),
                 "former_akim": None,
                 "registration": registration,
                 "refusal_rules": None,
+                "nominated_at": None,
             }
         )
+        if registration == "withdrawn":
+            self.withdrawal(c, where, code, contest, okrug, on_ballot)
         self.post_status = getattr(self, "post_status", {})
         if c.get("PostElectionStatus"):
             self.post_status[self.candidate_code[c["@id"]]] = c["PostElectionStatus"]
+
+    def withdrawal(
+        self,
+        c: Mapping[str, Any],
+        where: str,
+        code: str,
+        contest: str,
+        okrug: str,
+        on_ballot: bool,
+    ) -> None:
+        """The withdrawal of a candidate the file marks ``withdrawn``: on the ballot (a
+        selection) when the ballots were already printed."""
+        at = self.other_id(c, "saylau-withdrawn-at")
+        applied = None
+        if at is None:
+            self.problem(f"{where}/ExternalIdentifier", "D.148", value=code)
+        else:
+            try:
+                applied = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+            except ValueError:
+                applied = None
+            if applied is None or applied.tzinfo is None:
+                self.problem(f"{where}/ExternalIdentifier", "I.027", value=at)
+                return
+        if applied is None:
+            return
+        self.tables["withdrawals"].append(
+            {
+                "contest": contest,
+                "okrug": okrug,
+                "candidate": code,
+                "applied_at": applied.astimezone(dt.UTC),
+                "ballots_printed": on_ballot,
+                "document": self.other_id(c, "saylau-withdrawal-document"),
+            }
+        )
 
     def seats(self, contest: Mapping[str, Any], where: str) -> None:
         code = self.code_override or self.other_id(self.election, "saylau-code") or "cdf"
@@ -1284,8 +1420,17 @@ class _Reader:
 
     def ballot_counts(self) -> None:
         self.ballots: dict[str, tuple[dict[str, Any], str]] = {}
+        self.boxes: dict[str, dict[str, int]] = {}  # unit id -> home-voting column -> count
         for index, count in enumerate(self.election.get("BallotCounts", [])):
             where = f"/Election/0/BallotCounts/{index}"
+            if count["Type"] == "other" and count.get("OtherType") in BOX_COUNTS:
+                value = count.get("BallotsCast")
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    self.problem(f"{where}/BallotsCast", "I.004", value=value)
+                    continue
+                column = BOX_COUNTS[count["OtherType"]]
+                self.boxes.setdefault(count["GpUnitId"], {})[column] = value
+                continue
             if count["Type"] != "total":
                 self.problem(f"{where}/Type", "D.125", value=count["Type"])
                 continue
@@ -1317,6 +1462,7 @@ class _Reader:
                 )
                 or ballots
                 or votes
+                or unit_id in self.boxes
             )
             if not has_data:
                 continue
@@ -1339,6 +1485,14 @@ class _Reader:
                 "ballots_in_boxes": ballots.get("BallotsCast"),
                 "invalid": ballots.get("BallotsRejected"),
                 "against_all": against[0] if against else None,
+                "ballots_issued_in_station": None,
+                "ballots_issued_outside": None,
+                "ballots_in_stationary_boxes": self.boxes.get(unit_id, {}).get(
+                    "ballots_in_stationary_boxes"
+                ),
+                "ballots_in_portable_boxes": self.boxes.get(unit_id, {}).get(
+                    "ballots_in_portable_boxes"
+                ),
                 "stations_reported": unit.get("SubUnitsReported"),
                 "stations_total": unit.get("TotalSubUnits"),
                 "count_status": status,
@@ -1377,7 +1531,11 @@ class _Reader:
             row["stations_total"] = obj["TotalSubUnits"]
         if row["stations_reported"] is None and "SubUnitsReported" in obj:
             row["stations_reported"] = obj["SubUnitsReported"]
-        candidates = [c for c in self.tables["candidates"] if c["contest"] == contest]
+        candidates = [
+            c
+            for c in self.tables["candidates"]
+            if c["contest"] == contest and c["registration"] != "withdrawn"
+        ]
         winners = [str(c["code"]) for c in candidates if post.get(str(c["code"])) == "winner"]
         outcome = self.other_id(obj, "saylau-outcome")
         if outcome is None:

@@ -25,6 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from saylau.administration.errors import AdminError
+from saylau.administration.nominations import is_imported, nominated_at_of
+from saylau.domain import HOME_VOTING_FIELDS
 from saylau.exports.context import ExportContext, export_context
 from saylau.exports.model import Omission, OpenElection, Row, normalise, sort_rows
 from saylau.exports.spec import BY_NAME
@@ -33,6 +35,7 @@ from saylau.store.datasets import unscaled
 from saylau.store.schema import (
     AuditRow,
     BudgetRow,
+    CampaignAllowanceRow,
     CandidateRow,
     CertificationRow,
     CommissionRow,
@@ -40,6 +43,7 @@ from saylau.store.schema import (
     DistrictRow,
     ElectionRow,
     ElectionSetupRow,
+    ElectionStepRow,
     ExpenditureRow,
     FigureRow,
     LotDrawRow,
@@ -115,6 +119,9 @@ def collect(
             "source": row.source,
             "territory": setup.territory if setup else None,
             "against_all_on_ballot": setup.against_all_on_ballot if setup else None,
+            "ground": setup.ground if setup else None,
+            "ground_date": setup.ground_date if setup else None,
+            "called_on": setup.called_on if setup else None,
             "note": row.note,
         }
     )
@@ -124,6 +131,7 @@ def collect(
         )
     )
     tables["contests"] = [{"code": c.code, "okrug": c.okrug, "seats": c.seats} for c in contests]
+    _steps(session, election, setup is not None, tables)
     candidates = _candidates(session, [c.code for c in contests], tables)
     published = _published(session, election, tables)
     figures = _figures(session, election, tables)
@@ -131,6 +139,7 @@ def collect(
     if setup is not None:
         stations = _protocols(session, election, tables)
         _draws_and_certifications(session, election, contests, tables)
+        _finance(session, election, tables)
     okrugs = {c.okrug for c in contests}
     units = _units(
         session,
@@ -178,6 +187,20 @@ def _candidates(session: Session, contests: list[str], tables: dict[str, list[Ro
             select(NominationDecisionRow).join(latest, latest.c.id == NominationDecisionRow.id)
         )
     }
+    first = (
+        select(NominationDecisionRow.candidate, func.min(NominationDecisionRow.id).label("id"))
+        .group_by(NominationDecisionRow.candidate)
+        .subquery()
+    )
+    submitted = {
+        candidate: nominated_at_of(facts)
+        for candidate, facts in session.execute(
+            select(NominationDecisionRow.candidate, NominationDecisionRow.facts).join(
+                first, first.c.id == NominationDecisionRow.id
+            )
+        )
+    }
+    withdrawn = {str(w["candidate"]) for w in tables["withdrawals"]}
     out: list[Row] = []
     for c in session.scalars(
         select(CandidateRow).where(CandidateRow.contest.in_(contests)).order_by(CandidateRow.code)
@@ -188,6 +211,9 @@ def _candidates(session: Session, contests: list[str], tables: dict[str, list[Ro
             refusal = [
                 f["code"] for f in json.loads(decision.findings) if f.get("severity") == "error"
             ] or None
+        registration = decision.decision if decision is not None else None
+        if c.code in withdrawn:
+            registration = "withdrawn"
         out.append(
             {
                 "code": c.code,
@@ -195,17 +221,121 @@ def _candidates(session: Session, contests: list[str], tables: dict[str, list[Ro
                 "okrug": okrug_of[c.contest],
                 "name": c.name,
                 "party": c.party,
-                "nomination": "party" if c.party else "self",
+                "nomination": nomination_kind(c.party, c.nominated_by),
                 "sex": c.sex,
                 "birth_date": c.birth_date,
                 "incumbent": c.incumbent,
                 "former_akim": c.former_akim,
-                "registration": decision.decision if decision is not None else None,
+                "registration": registration,
                 "refusal_rules": refusal,
+                "nominated_at": utc(submitted.get(c.code)),
             }
         )
     tables["candidates"] = out
     return out
+
+
+def nomination_kind(party: str | None, nominated_by: str | None) -> str:
+    """party, self or higher_akim (the ``nomination`` column) from the stored candidate."""
+    if nominated_by == "higher_akim":
+        return "higher_akim"
+    return "party" if party else "self"
+
+
+def _steps(
+    session: Session, election: str, administered: bool, tables: dict[str, list[Row]]
+) -> None:
+    """Withdrawals and extensions of nomination (``election_step``), with the extended
+    window of each extension as the law version gives it (elections run with saylau)."""
+    from saylau.administration import steps
+
+    okrug_of = {str(c["code"]): str(c["okrug"]) for c in tables["contests"]}
+    for step in session.scalars(
+        select(ElectionStepRow)
+        .where(ElectionStepRow.election == election)
+        .order_by(ElectionStepRow.taken_at, ElectionStepRow.id)
+    ):
+        okrug = okrug_of[step.contest]
+        if step.kind == steps.WITHDRAWAL:
+            tables["withdrawals"].append(
+                {
+                    "contest": step.contest,
+                    "okrug": okrug,
+                    "candidate": step.candidate,
+                    "applied_at": utc(step.taken_at),
+                    "ballots_printed": step.ballots_printed,
+                    "document": step.document,
+                }
+            )
+        elif step.kind == steps.EXTENSION:
+            extension = steps.contest_extension(session, election, okrug) if administered else None
+            tables["extensions"].append(
+                {
+                    "contest": step.contest,
+                    "okrug": okrug,
+                    "decided_at": utc(step.taken_at),
+                    "days": step.days,
+                    "document": step.document,
+                    "extended_from": utc(extension.base) if extension else None,
+                    "extended_until": utc(extension.until) if extension else None,
+                }
+            )
+
+
+def _finance(session: Session, election: str, tables: dict[str, list[Row]]) -> None:
+    """Budget allocations (with their budget lines), spending and campaign allowances, each
+    numbered in the order recorded."""
+    for position, b in enumerate(
+        session.scalars(
+            select(BudgetRow).where(BudgetRow.election == election).order_by(BudgetRow.id)
+        ),
+        start=1,
+    ):
+        tables["budget"].append(
+            {
+                "position": position,
+                "commission": b.commission,
+                "amount_tiyn": int(b.amount_tiyn),
+                "date": b.date,
+                "document": b.document,
+                "budget_line": b.budget_line,
+            }
+        )
+    for position, e in enumerate(
+        session.scalars(
+            select(ExpenditureRow)
+            .where(ExpenditureRow.election == election)
+            .order_by(ExpenditureRow.id)
+        ),
+        start=1,
+    ):
+        tables["spending"].append(
+            {
+                "position": position,
+                "commission": e.commission,
+                "okrug": e.okrug,
+                "item": e.item,
+                "amount_tiyn": int(e.amount_tiyn),
+                "date": e.date,
+                "document": e.document,
+            }
+        )
+    for position, a in enumerate(
+        session.scalars(
+            select(CampaignAllowanceRow)
+            .where(CampaignAllowanceRow.election == election)
+            .order_by(CampaignAllowanceRow.id)
+        ),
+        start=1,
+    ):
+        tables["allowances"].append(
+            {
+                "position": position,
+                "amount_tiyn": int(a.amount_tiyn),
+                "date": a.date,
+                "source": a.source,
+            }
+        )
 
 
 def _protocols(session: Session, election: str, tables: dict[str, list[Row]]) -> set[str]:
@@ -250,6 +380,7 @@ def _protocols(session: Session, election: str, tables: dict[str, list[Row]]) ->
                 "ballots_in_boxes": p.ballots_in_boxes,
                 "invalid": p.invalid,
                 "against_all": p.against_all,
+                **{name: getattr(p, name) for name in HOME_VOTING_FIELDS},
                 "correction_reason": p.correction_reason,
                 "warnings": warnings,
                 "warnings_note": entry.decision_note if entry is not None else None,
@@ -377,6 +508,7 @@ def _published(session: Session, election: str, tables: dict[str, list[Row]]) ->
                 "ballots_in_boxes": r.ballots_in_boxes,
                 "invalid": r.invalid,
                 "against_all": r.against_all,
+                **{name: getattr(r, name) for name in HOME_VOTING_FIELDS},
                 "stations_reported": r.stations_reported,
                 "stations_total": r.stations_total,
                 "count_status": r.count_status,
@@ -505,8 +637,12 @@ def _rows(session: Session, table: type, codes: Iterable[str]) -> list:
 
 
 def _commissions(session: Session, units: set[str], tables: dict[str, list[Row]]) -> None:
+    """The commissions of the election's units, and any other the finance tables name."""
+    named = {str(r["commission"]) for t in ("budget", "spending") for r in tables[t]}
     for c in session.scalars(
-        select(CommissionRow).where(CommissionRow.territory.in_(sorted(units)))
+        select(CommissionRow).where(
+            CommissionRow.territory.in_(sorted(units)) | CommissionRow.code.in_(sorted(named))
+        )
     ):
         tables["commissions"].append(
             {
@@ -635,6 +771,8 @@ def _derived_from_protocols(session: Session, election: str, tables: dict[str, l
                     "ballots_in_boxes": item.ballots_in_boxes if reported else None,
                     "invalid": item.invalid if reported else None,
                     "against_all": item.against_all,
+                    **{name: getattr(item, name) for name in HOME_VOTING_FIELDS},
+                    "stations_with_split": item.stations_with_split,
                     "valid": item.valid if reported else None,
                     "turnout_pct": percent(item.ballots_issued, item.voters_on_list)
                     if reported
@@ -694,6 +832,7 @@ def _derived_from_protocols(session: Session, election: str, tables: dict[str, l
                 "winner": winner,
                 "rules": [step.rule for step in outcome.trace] if outcome is not None else [],
                 "certified": contest in matching,
+                "withdrawn": list(result.withdrawn),
             }
         )
 
@@ -721,6 +860,7 @@ def _result_rows(
                 "party": candidate.get("party"),
                 "votes": count,
                 "share_pct": percent(count, in_boxes),
+                "withdrawn": candidate.get("registration") == "withdrawn",
             }
         )
     if against_all is not None:
@@ -735,6 +875,7 @@ def _result_rows(
                 "party": None,
                 "votes": against_all,
                 "share_pct": percent(against_all, in_boxes),
+                "withdrawn": None,
             }
         )
 
@@ -744,6 +885,10 @@ def derive_published(tables: dict[str, list[Row]]) -> None:
     names = _unit_names(tables)
     candidates = {str(c["code"]): c for c in tables["candidates"]}
     okrug_of_station = {str(s["code"]): str(s["okrug"]) for s in tables["stations"]}
+    on_ballot: dict[str, list[str]] = {}
+    for w in sorted(tables.get("withdrawals", []), key=lambda w: str(w["candidate"])):
+        if w["ballots_printed"]:
+            on_ballot.setdefault(str(w["contest"]), []).append(str(w["candidate"]))
     seen: set[tuple[str, str]] = set()
     for r in sorted(
         tables["published_results"], key=lambda r: (r["level"], r["unit"], r["source"])
@@ -776,6 +921,8 @@ def derive_published(tables: dict[str, list[Row]]) -> None:
                 "ballots_in_boxes": r["ballots_in_boxes"],
                 "invalid": r["invalid"],
                 "against_all": r["against_all"],
+                **{name: r.get(name) for name in HOME_VOTING_FIELDS},
+                "stations_with_split": None,
                 "valid": valid,
                 "turnout_pct": percent(r["ballots_issued"], r["voters_on_list"]),  # type: ignore[arg-type]
             }
@@ -801,6 +948,7 @@ def derive_published(tables: dict[str, list[Row]]) -> None:
                     "winner": r["winner"],
                     "rules": [],
                     "certified": r["certified_sha256"] is not None,
+                    "withdrawn": on_ballot.get(str(r["contest"]), []),
                 }
             )
 
@@ -826,13 +974,14 @@ def _not_exported(
             )
             or 0
         )
-        with_facts = int(
-            session.scalar(
-                select(func.count(NominationDecisionRow.id)).where(
-                    NominationDecisionRow.candidate.in_(codes), NominationDecisionRow.facts != "{}"
+        with_facts = sum(
+            1
+            for facts in session.scalars(
+                select(NominationDecisionRow.facts).where(
+                    NominationDecisionRow.candidate.in_(codes)
                 )
             )
-            or 0
+            if not is_imported(facts)
         )
         if with_facts:
             out.append(Omission("nomination_facts", with_facts))
@@ -859,16 +1008,6 @@ def _not_exported(
     )
     if steps:
         out.append(Omission("recall_steps", steps))
-    money = int(
-        session.scalar(select(func.count(BudgetRow.id)).where(BudgetRow.election == election)) or 0
-    ) + int(
-        session.scalar(
-            select(func.count(ExpenditureRow.id)).where(ExpenditureRow.election == election)
-        )
-        or 0
-    )
-    if money:
-        out.append(Omission("finance", money))
     log = int(session.scalar(select(func.count(AuditRow.seq))) or 0)
     if log:
         out.append(Omission("audit_log", log))

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from saylau.administration.errors import AdminError
 from saylau.datasets.reader import DatasetError, Problem
+from saylau.domain import HOME_VOTING_FIELDS
 from saylau.exports.cells import CellError, _integer
 from saylau.exports.tables import header_text
 from saylau.i18n import LANGS, has, t
@@ -66,6 +67,7 @@ COUNTS = (
     "ballots_in_boxes",
     "invalid",
     "against_all",
+    *HOME_VOTING_FIELDS,  # the home-voting split, optional (P.111-P.114)
 )
 PROTOCOL_FIELDS = ("station", "station_number", "okrug", "election", *COUNTS, "correction_reason")
 OKRUG_FIELDS = ("okrug", *COUNTS, "stations_reported", "stations_total", "winner")
@@ -126,6 +128,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "invalid ballots",
     ),
     "against_all": ("против всех", "барлығына қарсы", "барлығына қарсымын", "against all"),
+    "ballots_issued_in_station": (
+        "выдано в помещении для голосования",
+        "выдано бюллетеней в помещении",
+        "дауыс беру үй-жайында берілген",
+    ),
+    "ballots_issued_outside": (
+        "выдано вне помещения для голосования",
+        "выдано бюллетеней вне помещения",
+        "выдано на дому",
+        "дауыс беру үй-жайынан тыс берілген",
+        "үйде дауыс беру",
+        "home voting",
+    ),
+    "ballots_in_stationary_boxes": ("в стационарных ящиках", "стационарлық жәшіктерде"),
+    "ballots_in_portable_boxes": ("в переносных ящиках", "жылжымалы жәшіктерде"),
     "correction_reason": ("причина исправления", "түзету себебі"),
     "stations_reported": ("участков обработано", "протоколы получены"),
     "stations_total": ("всего участков", "учаскелер саны"),
@@ -167,7 +184,12 @@ class CommissionImport:
     skipped: list[int] = field(default_factory=list)  # lines of total rows
     problems: list[Problem] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)  # published vs tabulated
-    audit_seq: int | None = None
+    entry: audit.PendingEntry | None = None
+
+    @property
+    def audit_seq(self) -> int | None:
+        """The number of the import's audit entry once the transaction has committed."""
+        return self.entry.seq if self.entry is not None else None
 
 
 # --- reading the file -----------------------------------------------------------------------
@@ -654,7 +676,7 @@ def import_protocols(
                 ),
             },
         )
-        outcome.audit_seq = entry.seq
+        outcome.entry = entry
     return outcome
 
 
@@ -725,6 +747,7 @@ def _relations(
                 {"in_boxes": in_boxes, "issued": issued, "excess": in_boxes - issued},
             )
         )  # type: ignore[operator]
+    out += _home_voting_relations(values)
     invalid = values.get("invalid")
     if None not in (in_boxes, invalid) and votes:
         against = values.get("against_all") or 0
@@ -741,6 +764,72 @@ def _relations(
                         "invalid": invalid,
                         "valid": valid,
                         "difference": in_boxes - valid - invalid,  # type: ignore[operator]
+                    },
+                )
+            )
+    return out
+
+
+def _home_voting_relations(
+    values: Mapping[str, int | None],
+) -> list[tuple[str, tuple[str, ...], dict[str, object]]]:
+    """P.111-P.113 among the home-voting columns a table gives (as protocols are checked)."""
+    from saylau.law.catalogue import Term
+
+    out: list[tuple[str, tuple[str, ...], dict[str, object]]] = []
+    v = {name: values.get(name) for name in (*COUNTS,)}
+    issued, inside, outside = (
+        v["ballots_issued"],
+        v["ballots_issued_in_station"],
+        v["ballots_issued_outside"],
+    )
+    if None not in (issued, inside, outside) and issued != inside + outside:  # type: ignore[operator]
+        out.append(
+            (
+                "P.111",
+                ("ballots_issued_in_station", "ballots_issued_outside", "ballots_issued"),
+                {
+                    "issued": issued,
+                    "in_station": inside,
+                    "outside": outside,
+                    "difference": issued - inside - outside,  # type: ignore[operator]
+                },
+            )
+        )
+    in_boxes, stationary, portable = (
+        v["ballots_in_boxes"],
+        v["ballots_in_stationary_boxes"],
+        v["ballots_in_portable_boxes"],
+    )
+    if None not in (in_boxes, stationary, portable) and in_boxes != stationary + portable:  # type: ignore[operator]
+        out.append(
+            (
+                "P.112",
+                ("ballots_in_stationary_boxes", "ballots_in_portable_boxes", "ballots_in_boxes"),
+                {
+                    "in_boxes": in_boxes,
+                    "stationary": stationary,
+                    "portable": portable,
+                    "difference": in_boxes - stationary - portable,  # type: ignore[operator]
+                },
+            )
+        )
+    for box, issued_name in (
+        ("ballots_in_portable_boxes", "ballots_issued_outside"),
+        ("ballots_in_stationary_boxes", "ballots_issued_in_station"),
+    ):
+        found, given = v[box], v[issued_name]
+        if found is not None and given is not None and found > given:
+            out.append(
+                (
+                    "P.113",
+                    (box, issued_name),
+                    {
+                        "box": Term(f"law.field.{box}"),
+                        "found": found,
+                        "issued_for": Term(f"law.field.{issued_name}"),
+                        "issued": given,
+                        "excess": found - given,
                     },
                 )
             )
@@ -795,7 +884,9 @@ def import_okrug_results(
             url=source_url,
             licence=None,
             synthetic=bool(row.synthetic),
-            note=f"Imported by {actor.name} on {dt.date.today().isoformat()}",
+            # Public: the commission the account acts for, never the account itself.
+            note=f"Imported by {audit.public_actor(session, actor)[0]} on "
+            f"{dt.date.today().isoformat()}",
         )
     )
     session.flush()
@@ -948,7 +1039,7 @@ def import_okrug_results(
                 "differences": outcome.differences,
             },
         )
-        outcome.audit_seq = entry.seq
+        outcome.entry = entry
     return outcome
 
 

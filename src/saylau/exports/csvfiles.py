@@ -38,6 +38,9 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("contests", "okrug"): ("okrugs", "code"),
     ("candidates", "contest"): ("contests", "code"),
     ("candidates", "party"): ("parties", "code"),
+    ("withdrawals", "contest"): ("contests", "code"),
+    ("withdrawals", "candidate"): ("candidates", "code"),
+    ("extensions", "contest"): ("contests", "code"),
     ("protocols", "station"): ("stations", "code"),
     ("votes", "candidate"): ("candidates", "code"),
     ("lot_draws", "contest"): ("contests", "code"),
@@ -46,6 +49,9 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("figures", "party"): ("parties", "code"),
     ("published_results", "source"): ("sources", "code"),
     ("published_votes", "candidate"): ("candidates", "code"),
+    ("budget", "commission"): ("commissions", "code"),
+    ("spending", "commission"): ("commissions", "code"),
+    ("spending", "okrug"): ("okrugs", "code"),
     ("outcomes", "contest"): ("contests", "code"),
 }
 

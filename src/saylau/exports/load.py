@@ -2,14 +2,21 @@
 
 An election exported by saylau (any format) is written back the way it was made:
 
-* an election **run with saylau** is called (:func:`saylau.administration.setup.create_election`),
-  its places loaded (:func:`~saylau.administration.setup.load_setup`), every accepted protocol
-  version submitted again (:func:`saylau.administration.protocols.submit`, with its control
-  relations; warnings acknowledged with the source's note), the commission's draws of lots
-  recorded (:func:`saylau.administration.results.record_lot_draw`) and certifications stored
-  after checking their fingerprints; registration decisions are recorded as imported
-  decisions (the facts behind them are not exported);
-* published **figures** and **results** are stored as published, with their source.
+* an election **run with saylau** is called with its ground and call date
+  (:func:`saylau.administration.setup.create_election`), its places loaded
+  (:func:`~saylau.administration.setup.load_setup`); nominations, withdrawals
+  (:func:`saylau.administration.steps.withdraw`) and extensions of nomination
+  (:func:`~saylau.administration.steps.extend_nomination`) are replayed in the order they
+  happened, so each step is checked against the law version's windows again; every accepted
+  protocol version is submitted again (:func:`saylau.administration.protocols.submit`, with
+  its control relations and home-voting split; warnings acknowledged with the source's note),
+  the commission's draws of lots recorded (:func:`saylau.administration.results.record_lot_draw`),
+  certifications stored after checking their fingerprints, and the money recorded through
+  :mod:`saylau.administration.finance` (allocations with their budget lines, the campaign
+  allowance, spending). Registration decisions are recorded as imported decisions (the facts
+  behind them are not exported; only the time of the nomination is kept);
+* published **figures** and **results** are stored as published, with their source, and so
+  are the withdrawals a published election's file gives.
 
 Everything happens in the caller's transaction and every change has its audit entry. At the
 end the election is read back (:func:`saylau.exports.collect.collect`) and compared with the
@@ -31,6 +38,8 @@ from sqlalchemy.orm import Session
 
 from saylau.administration.access import Permission, require
 from saylau.administration.errors import AdminError
+from saylau.administration.nominations import HIGHER_AKIM, imported_facts
+from saylau.administration.steps import aware
 from saylau.datasets.reader import DatasetContent, DatasetError, Problem
 from saylau.domain import ElectionType, Names
 from saylau.exports.model import OpenElection, Row, comparable
@@ -45,6 +54,7 @@ from saylau.store.schema import (
     ContestRow,
     DistrictRow,
     ElectionRow,
+    ElectionStepRow,
     FigureRow,
     NominationDecisionRow,
     OkrugRow,
@@ -65,11 +75,14 @@ NOT_CARRIED = {
 # Tables compared after an import (the others may rightly differ: a region or party that
 # was already in the database keeps its own record).
 CHECKED = (
+    "elections",
     "districts",
     "okrugs",
     "stations",
     "contests",
     "candidates",
+    "withdrawals",
+    "extensions",
     "protocols",
     "votes",
     "lot_draws",
@@ -77,6 +90,9 @@ CHECKED = (
     "figures",
     "published_results",
     "published_votes",
+    "budget",
+    "spending",
+    "allowances",
     "totals",
     "results",
     "outcomes",
@@ -108,11 +124,17 @@ class ServiceProblem(Problem):
 
 @dataclass
 class LoadResult:
-    """What an import wrote."""
+    """What an import wrote; ``audit_seq`` is the number of its last audit entry once the
+    transaction has committed (entries are numbered at commit)."""
 
     election: str
     counts: dict[str, int] = field(default_factory=dict)
-    audit_seq: int | None = None
+    entry: audit.PendingEntry | None = None
+
+    @property
+    def audit_seq(self) -> int | None:
+        """The sequence number of the import's closing audit entry (None before commit)."""
+        return self.entry.seq if self.entry is not None else None
 
 
 class _Loader:
@@ -238,6 +260,8 @@ class _Loader:
                 if row["code"] == territory and self.session.get(DistrictRow, territory) is None:
                     self.session.add(DistrictRow(**{k: row[k] for k in BY_NAME["districts"].names}))
                     self.session.flush()
+            ground = self._ground(meta)
+            self.stop()
             try:
                 setup.create_election(
                     self.session,
@@ -254,6 +278,8 @@ class _Loader:
                     against_all_on_ballot=meta["against_all_on_ballot"],  # type: ignore[arg-type]
                     synthetic=bool(meta["synthetic"]),
                     known_law_versions=_law_versions(),
+                    ground=ground,
+                    called_on=meta["called_on"],  # type: ignore[arg-type]
                 )
             except (AdminError, ValueError) as exc:
                 self._refusal("elections", meta, exc)
@@ -288,6 +314,10 @@ class _Loader:
                     self.at("contests", contest, "code", "D.132", value=contest["code"])
             self.stop()
         else:
+            for column in ("ground", "ground_date", "called_on"):
+                if meta.get(column) is not None:  # kept only in a commission's setup
+                    self.at("elections", meta, column, "D.146", column=column)
+            self.stop()
             self.geography(write=True)
             self.stop()
             for row in self.data.rows("elections"):
@@ -332,6 +362,21 @@ class _Loader:
                 payload={"source": meta["source"], "counts": dict(self.counts), "note": self.note},
             )
 
+    def _ground(self, meta: Row) -> object:
+        """The election's ground as the calendar takes it (None when not recorded)."""
+        from saylau.law.calendar import Ground, GroundKind
+        from saylau.law.catalogue import LawError
+
+        if meta.get("ground") is None:
+            if meta.get("ground_date") is not None:
+                self.at("elections", meta, "ground_date", "D.147", value="")
+            return None
+        try:
+            return Ground(GroundKind(str(meta["ground"])), meta["ground_date"])  # type: ignore[arg-type]
+        except LawError:  # L.017, L.018: a dated ground without its day, or the reverse
+            self.at("elections", meta, "ground_date", "D.147", value=meta["ground"])
+            return None
+
     def _refusal(self, table: str, row: Row, error: Exception) -> None:
         if isinstance(error, AdminError):
             self.refused(table, row, error)
@@ -341,73 +386,215 @@ class _Loader:
             )
 
     def candidates(self) -> None:
-        s = self.session
-        now = dt.datetime.now(dt.UTC)
+        """Nominations, withdrawals and extensions of nomination, in the order they happened
+        (a nomination at the time it was submitted, a step at its time), so that each step
+        meets the candidates standing when it was taken."""
+        self._check_candidates()
+        events: list[tuple[dt.datetime, int, str, Row]] = []
+        first = dt.datetime.min.replace(tzinfo=dt.UTC)
+        nominated: dict[str, dt.datetime] = {}
         for row in self.data.rows("candidates"):
-            if s.get(CandidateRow, row["code"]) is not None:
-                self.at("candidates", row, "code", "D.133", value=row["code"])
-                continue
-            try:
-                require(s, self.actor, Permission.NOMINATE, str(row["okrug"]))
-            except AdminError as exc:
-                self.refused("candidates", row, exc)
-                continue
-            s.add(
-                CandidateRow(
-                    **{
-                        k: row[k]
-                        for k in (
-                            "code",
-                            "contest",
-                            "name",
-                            "party",
-                            "sex",
-                            "birth_date",
-                            "incumbent",
-                            "former_akim",
-                        )
-                    }
-                )
-            )
-            s.flush()
-            rules = list(row["refusal_rules"] or [])  # type: ignore[arg-type]
-            s.add(
-                NominationDecisionRow(
-                    candidate=row["code"],
-                    decision=row["registration"],
-                    findings=json.dumps(
-                        [
-                            {
-                                "code": r,
-                                "severity": "error",
-                                "fields": [],
-                                "params": {},
-                                "confidence": "imported",
-                            }
-                            for r in rules
-                        ]
-                    ),
-                    facts="{}",
-                    decided_by=self.actor.name,
-                    decided_at=now,
-                    appeal_of=None,
-                    reason=t("od.import.decision", "en", source=self.note),
-                )
-            )
-            s.flush()
-            audit.record(
-                s,
-                actor=self.actor,
-                action="nomination.import",
-                entity="candidate",
-                entity_id=str(row["code"]),
-                payload={
-                    "decision": row["registration"],
-                    "refusal_rules": rules,
-                    "source": self.note,
+            nominated[str(row["code"])] = row["nominated_at"] or first  # type: ignore[assignment]
+            events.append((row["nominated_at"] or first, 0, "candidate", row))  # type: ignore[arg-type]
+        for row in self.data.rows("withdrawals"):
+            # never before the candidate's own nomination: a withdrawal dated earlier is
+            # refused by the rule it breaks (K.011), not as an unknown candidate
+            at = max(row["applied_at"], nominated.get(str(row["candidate"]), first))  # type: ignore[type-var]
+            events.append((at, 1, "withdrawal", row))  # type: ignore[arg-type]
+        for row in self.data.rows("extensions"):
+            events.append((row["decided_at"], 1, "extension", row))  # type: ignore[arg-type]
+        events.sort(key=lambda e: (e[0], e[1], e[2], str(e[3].get("code") or e[3]["contest"])))
+        self.failed: set[str] = set()  # candidates not imported
+        self.stuck: set[str] = set()  # contests whose step was refused: later ones are moot
+        for _, _, kind, row in events:
+            if kind == "candidate":
+                self._candidate(row)
+            elif kind == "withdrawal":
+                self._withdrawal(row)
+            else:
+                self._extension(row)
+
+    def _check_candidates(self) -> None:
+        """The nomination kind fits the party (D.144); a candidate is withdrawn exactly when
+        a withdrawal names them (D.145)."""
+        withdrew = {str(w["candidate"]) for w in self.data.rows("withdrawals")}
+        candidates = {str(c["code"]): c for c in self.data.rows("candidates")}
+        for row in self.data.rows("candidates"):
+            party, kind = row["party"], row["nomination"]
+            if (kind == "party") != (party is not None):
+                self.at("candidates", row, "nomination", "D.144", value=kind)
+            if (row["registration"] == "withdrawn") != (str(row["code"]) in withdrew):
+                self.at("candidates", row, "registration", "D.145", value=row["code"])
+        for row in self.data.rows("withdrawals"):
+            if str(row["candidate"]) not in candidates:
+                self.at("withdrawals", row, "candidate", "D.145", value=row["candidate"])
+        self.stop()
+
+    def _candidate(self, row: Row) -> None:
+        s = self.session
+        if s.get(CandidateRow, row["code"]) is not None:
+            self.at("candidates", row, "code", "D.133", value=row["code"])
+            self.failed.add(str(row["code"]))
+            return
+        try:
+            require(s, self.actor, Permission.NOMINATE, str(row["okrug"]))
+        except AdminError as exc:
+            self.refused("candidates", row, exc)
+            self.failed.add(str(row["code"]))
+            return
+        s.add(
+            CandidateRow(
+                **{
+                    k: row[k]
+                    for k in (
+                        "code",
+                        "contest",
+                        "name",
+                        "party",
+                        "sex",
+                        "birth_date",
+                        "incumbent",
+                        "former_akim",
+                    )
                 },
+                nominated_by=HIGHER_AKIM if row["nomination"] == HIGHER_AKIM else None,
             )
-            self.count("candidates")
+        )
+        s.flush()
+        rules = list(row["refusal_rules"] or [])  # type: ignore[arg-type]
+        # A withdrawal cancels a registration: the decision itself was to register.
+        decision = "registered" if row["registration"] == "withdrawn" else row["registration"]
+        s.add(
+            NominationDecisionRow(
+                candidate=row["code"],
+                decision=decision,
+                findings=json.dumps(
+                    [
+                        {
+                            "code": r,
+                            "severity": "error",
+                            "fields": [],
+                            "params": {},
+                            "confidence": "imported",
+                        }
+                        for r in rules
+                    ]
+                ),
+                # kept in the commissions' zone, as nominations record it
+                facts=imported_facts(
+                    aware(row["nominated_at"]) if row["nominated_at"] else None  # type: ignore[arg-type]
+                ),
+                decided_by=self.actor.name,
+                decided_at=dt.datetime.now(dt.UTC),
+                appeal_of=None,
+                reason=t("od.import.decision", "en", source=self.note),
+            )
+        )
+        s.flush()
+        audit.record(
+            s,
+            actor=self.actor,
+            action="nomination.import",
+            entity="candidate",
+            entity_id=str(row["code"]),
+            payload={
+                "decision": decision,
+                "refusal_rules": rules,
+                "nominated_by": row["nomination"],
+                "nominated_at": row["nominated_at"].isoformat()  # type: ignore[union-attr]
+                if row["nominated_at"]
+                else None,
+                "source": self.note,
+            },
+        )
+        self.count("candidates")
+
+    def _withdrawal(self, row: Row) -> None:
+        from saylau.administration import steps
+
+        if str(row["candidate"]) in self.failed or row["contest"] in self.stuck:
+            return
+        try:
+            if self.data.administered:
+                steps.withdraw(
+                    self.session,
+                    self.actor,
+                    candidate=str(row["candidate"]),
+                    applied_at=row["applied_at"],  # type: ignore[arg-type]
+                    ballots_printed=bool(row["ballots_printed"]),
+                    document=row["document"],  # type: ignore[arg-type]
+                    lang=self.lang,
+                )
+            else:
+                self._published_step(row, steps.WITHDRAWAL)
+        except AdminError as exc:
+            self.refused("withdrawals", row, exc)
+            self.stuck.add(str(row["contest"]))
+            return
+        self.count("withdrawals")
+
+    def _extension(self, row: Row) -> None:
+        from saylau.administration import steps
+
+        if row["contest"] in self.stuck:
+            return
+        try:
+            if self.data.administered:
+                steps.extend_nomination(
+                    self.session,
+                    self.actor,
+                    election=self.data.election,
+                    okrug=str(row["okrug"]),
+                    days=int(row["days"]),  # type: ignore[call-overload]
+                    decided_at=row["decided_at"],  # type: ignore[arg-type]
+                    document=row["document"],  # type: ignore[arg-type]
+                    lang=self.lang,
+                )
+            else:
+                self._published_step(row, steps.EXTENSION)
+        except AdminError as exc:
+            self.refused("extensions", row, exc)
+            self.stuck.add(str(row["contest"]))
+            return
+        self.count("extensions")
+
+    def _published_step(self, row: Row, kind: str) -> None:
+        """A step of an election known by published results, stored as the file gives it
+        (no commission's calendar to check it against)."""
+        from saylau.administration import steps
+
+        require(self.session, self.actor, Permission.NOMINATE, str(row["okrug"]))
+        withdrawal = kind == steps.WITHDRAWAL
+        taken_at = row["applied_at"] if withdrawal else row["decided_at"]
+        step = ElectionStepRow(
+            election=self.data.election,
+            contest=row["contest"],
+            candidate=row["candidate"] if withdrawal else None,
+            kind=kind,
+            taken_at=taken_at,
+            days=None if withdrawal else row["days"],
+            ballots_printed=row["ballots_printed"] if withdrawal else None,
+            document=row["document"],
+            recorded_by=self.actor.name,
+            recorded_at=dt.datetime.now(dt.UTC),
+        )
+        self.session.add(step)
+        self.session.flush()
+        audit.record(
+            self.session,
+            actor=self.actor,
+            action="candidate.withdraw.import" if withdrawal else "nomination.extend.import",
+            entity="candidate" if withdrawal else "contest",
+            entity_id=str(row["candidate"] if withdrawal else row["contest"]),
+            payload={
+                "step": step.id,
+                "taken_at": taken_at.isoformat(),  # type: ignore[union-attr]
+                "ballots_printed": row.get("ballots_printed"),
+                "days": row.get("days"),
+                "document": row["document"],
+                "source": self.note,
+            },
+        )
 
     # protocols and draws, in the order they happened
 
@@ -438,7 +625,8 @@ class _Loader:
             payload = {
                 "election": code,
                 "station": station,
-                **{k: row[k] for k in protocols.COUNT_FIELDS},
+                # A file written before the home-voting split has none of its columns.
+                **{k: row.get(k) for k in protocols.COUNT_FIELDS},
                 "votes": votes.get((station, int(row["version"])), {}),  # type: ignore[call-overload]
                 "correction_reason": row["correction_reason"],
             }
@@ -580,6 +768,71 @@ class _Loader:
             )
             self.count("certifications")
 
+    def finance(self) -> None:
+        """Allocations (with their budget lines), then the campaign allowances and spending,
+        each in the order recorded, through the finance functions."""
+        from saylau.administration import finance
+
+        code = self.data.election
+        calls: list[tuple[str, Row, object]] = []
+        for row in sorted(self.data.rows("budget"), key=lambda r: r["position"]):  # type: ignore[arg-type, return-value]
+            calls.append(
+                (
+                    "budget",
+                    row,
+                    lambda r=row: finance.allocate_budget(
+                        self.session,
+                        self.actor,
+                        election=code,
+                        commission=str(r["commission"]),
+                        amount_tiyn=int(r["amount_tiyn"]),  # type: ignore[call-overload]
+                        date=r["date"],  # type: ignore[arg-type]
+                        document=r["document"],  # type: ignore[arg-type]
+                        budget_line=r["budget_line"],  # type: ignore[arg-type]
+                    ),
+                )
+            )
+        for row in sorted(self.data.rows("allowances"), key=lambda r: r["position"]):  # type: ignore[arg-type, return-value]
+            calls.append(
+                (
+                    "allowances",
+                    row,
+                    lambda r=row: finance.set_allowance(
+                        self.session,
+                        self.actor,
+                        election=code,
+                        amount_tiyn=int(r["amount_tiyn"]),  # type: ignore[call-overload]
+                        date=r["date"],  # type: ignore[arg-type]
+                        source=str(r["source"]),
+                    ),
+                )
+            )
+        for row in sorted(self.data.rows("spending"), key=lambda r: r["position"]):  # type: ignore[arg-type, return-value]
+            calls.append(
+                (
+                    "spending",
+                    row,
+                    lambda r=row: finance.spend(
+                        self.session,
+                        self.actor,
+                        election=code,
+                        commission=str(r["commission"]),
+                        item=finance.Item(str(r["item"])),
+                        amount_tiyn=int(r["amount_tiyn"]),  # type: ignore[call-overload]
+                        date=r["date"],  # type: ignore[arg-type]
+                        okrug=r["okrug"],  # type: ignore[arg-type]
+                        document=r["document"],  # type: ignore[arg-type]
+                    ),
+                )
+            )
+        for table, row, call in calls:
+            try:
+                call()  # type: ignore[operator]
+            except AdminError as exc:
+                self.refused(table, row, exc)
+                continue
+            self.count(table)
+
     def published(self) -> None:
         s = self.session
         code = self.data.election
@@ -660,8 +913,12 @@ class _Loader:
         from saylau.exports.collect import collect
 
         back = collect(self.session, self.data.election)
-        mine = comparable(self.data, skip=NOT_CARRIED)
-        theirs = comparable(back, skip=NOT_CARRIED)
+        skip = {
+            table: NOT_CARRIED.get(table, set()) | self.data.absent.get(table, set())
+            for table in {*NOT_CARRIED, *self.data.absent}
+        }
+        mine = comparable(self.data, skip=skip)
+        theirs = comparable(back, skip=skip)
         for table in CHECKED:
             spec = BY_NAME[table]
             if spec.derived and not self.data.rows(table):
@@ -719,6 +976,7 @@ def load(
     loader.events()
     loader.stop()
     loader.certifications()
+    loader.finance()
     loader.published()
     loader.stop()
     loader.verify()
@@ -731,4 +989,4 @@ def load(
         entity_id=data.election,
         payload={"counts": loader.counts, "source": note},
     )
-    return LoadResult(data.election, loader.counts, entry.seq)
+    return LoadResult(data.election, loader.counts, entry)

@@ -52,6 +52,9 @@ class OpenElection:
     origin: dict[str, dict[tuple[object, ...], tuple[str, str | None]]] = field(
         default_factory=dict
     )
+    # Columns a file read back did not have, by table (a file written before they existed):
+    # their values are unknown, not empty, so an import does not compare them.
+    absent: dict[str, set[str]] = field(default_factory=dict)
 
     def rows(self, table: str) -> list[Row]:
         """The rows of ``table`` (empty when it has none)."""

@@ -97,6 +97,19 @@ LEVELS = ("republic", "region", "district", "okrug", "station")
 LINES = ("candidate", "against_all")
 OUTCOMES = ("incomplete", "elected", "lots_required", "repeat_election", "no_candidates")
 COUNT_STATUS = ("completed", "in-process", "not-processed", "unknown")
+GROUNDS = ("term_end", "early_termination", "first", "repeat")
+NOMINATIONS = ("party", "self", "higher_akim")
+REGISTRATIONS = ("registered", "refused", "withdrawn")
+SPENDING_ITEMS = (
+    "ballots",
+    "commission_pay",
+    "premises",
+    "equipment",
+    "transport",
+    "communication",
+    "publicity",
+    "other",
+)
 
 
 def _names(what: str) -> tuple[ColumnSpec, ...]:
@@ -116,6 +129,28 @@ PROTOCOL_COUNTS = (
     ColumnSpec("invalid", N, "Invalid ballots."),
     ColumnSpec(
         "against_all", N, "Votes against all candidates (empty when the ballot has no such line)."
+    ),
+)
+
+# Home voting (voting outside the station, with portable boxes): the split of the ballots
+# issued and of the ballots found. Empty when the protocol or source does not give it
+# (protocols entered before the split was recorded stay valid).
+HOME_VOTING = (
+    ColumnSpec(
+        "ballots_issued_in_station",
+        N,
+        "Of the ballots issued: in the station (home-voting split; empty when not given).",
+    ),
+    ColumnSpec(
+        "ballots_issued_outside",
+        N,
+        "Of the ballots issued: outside the station, to voters voting at home (portable boxes).",
+    ),
+    ColumnSpec(
+        "ballots_in_stationary_boxes", N, "Of the ballots in the boxes: in the stationary boxes."
+    ),
+    ColumnSpec(
+        "ballots_in_portable_boxes", N, "Of the ballots in the boxes: in the portable boxes."
     ),
 )
 
@@ -142,6 +177,21 @@ ELECTIONS = TableSpec(
             B,
             "The commission's setting for the against-all line (empty: as the law version).",
         ),
+        ColumnSpec(
+            "ground",
+            S,
+            "Why the election is held: term_end (the incumbent's term ends), early_termination, "
+            "first or repeat (empty: not recorded).",
+            False,
+            GROUNDS,
+        ),
+        ColumnSpec(
+            "ground_date",
+            D,
+            "The day the incumbent's term ends (term_end) or the powers were terminated early "
+            "(early_termination).",
+        ),
+        ColumnSpec("called_on", D, "The day the election was called (empty: not recorded)."),
         ColumnSpec("note", S, "Remarks."),
     ),
 )
@@ -314,8 +364,14 @@ CANDIDATES = TableSpec(
         ColumnSpec("contest", C, "The contest.", True),
         ColumnSpec("okrug", C, "The okrug.", True),
         ColumnSpec("name", S, "Full name as registered.", True),
-        ColumnSpec("party", C, "Nominating party (empty: self-nominated)."),
-        ColumnSpec("nomination", S, "party or self.", True, ("party", "self")),
+        ColumnSpec("party", C, "Nominating party (empty: self-nominated or by the higher akim)."),
+        ColumnSpec(
+            "nomination",
+            S,
+            "Who nominated: party, self or higher_akim (the akim of the higher unit).",
+            True,
+            NOMINATIONS,
+        ),
         ColumnSpec("sex", S, "male or female, if published.", False, ("male", "female")),
         ColumnSpec("birth_date", D, "Date of birth, if published."),
         ColumnSpec("incumbent", B, "Whether the candidate is the akim in office."),
@@ -323,11 +379,58 @@ CANDIDATES = TableSpec(
         ColumnSpec(
             "registration",
             S,
-            "The commission's decision in force: registered or refused.",
+            "The candidate's standing: registered or refused (the commission's decision in "
+            "force), or withdrawn (registered, then withdrew: the registration is cancelled, "
+            "see `withdrawals`).",
             True,
-            ("registered", "refused"),
+            REGISTRATIONS,
         ),
         ColumnSpec("refusal_rules", L, "Rule codes of the refusal (JSON array)."),
+        ColumnSpec("nominated_at", DT, "When the nomination was submitted (UTC), if recorded."),
+    ),
+)
+
+WITHDRAWALS = TableSpec(
+    "withdrawals",
+    "Withdrawals of registered candidates on written application (art. 113-6): the "
+    "registration is cancelled; a candidate whose ballots were already printed stays on them.",
+    ("candidate",),
+    (
+        ColumnSpec("contest", C, "The contest.", True),
+        ColumnSpec("okrug", C, "The okrug.", True),
+        ColumnSpec("candidate", C, "The candidate who withdrew.", True),
+        ColumnSpec("applied_at", DT, "When the written application was made (UTC).", True),
+        ColumnSpec(
+            "ballots_printed",
+            B,
+            "Whether the ballots were already printed (the name stays on them; marks for the "
+            "candidate count as the law version's withdrawn_votes setting says).",
+            True,
+        ),
+        ColumnSpec("document", S, "The application or decision, as the commission cites it."),
+    ),
+)
+
+EXTENSIONS = TableSpec(
+    "extensions",
+    "Extensions of nomination in okrugs where fewer candidates stood than the law version "
+    "requires when nomination closed (K.010).",
+    ("contest",),
+    (
+        ColumnSpec("contest", C, "The contest.", True),
+        ColumnSpec("okrug", C, "The okrug.", True),
+        ColumnSpec("decided_at", DT, "When the commission decided the extension (UTC).", True),
+        ColumnSpec("days", N, "Days by which nomination is extended.", True),
+        ColumnSpec("document", S, "The commission's decision, as it cites it."),
+        ColumnSpec(
+            "extended_from",
+            DT,
+            "The moment the extension counts from (UTC; the close of nomination, or of the "
+            "day of a later withdrawal), by the law version.",
+        ),
+        ColumnSpec(
+            "extended_until", DT, "When the extended nomination closes (UTC), by the law version."
+        ),
     ),
 )
 
@@ -342,8 +445,8 @@ PROTOCOLS = TableSpec(
         ColumnSpec(
             "current", B, "true for the newest accepted version, the one that counts.", True
         ),
-        *PROTOCOL_COUNTS[:6],
-        PROTOCOL_COUNTS[6],
+        *PROTOCOL_COUNTS,
+        *HOME_VOTING,
         ColumnSpec("correction_reason", S, "Why the version corrects the previous one."),
         ColumnSpec("warnings", L, "Codes of the warnings a supervisor acknowledged (JSON array)."),
         ColumnSpec("warnings_note", S, "The supervisor's note on the warnings or discrepancy."),
@@ -435,6 +538,7 @@ PUBLISHED_RESULTS = TableSpec(
         ColumnSpec("unit", C, "Code of the unit.", True),
         ColumnSpec("contest", C, "The contest, for okrug and station results."),
         *PROTOCOL_COUNTS,
+        *HOME_VOTING,
         ColumnSpec("stations_reported", N, "Stations whose results are included."),
         ColumnSpec("stations_total", N, "Stations of the unit."),
         ColumnSpec("count_status", S, "Status of the count.", False, COUNT_STATUS),
@@ -478,6 +582,13 @@ TOTALS = TableSpec(
         ColumnSpec("stations_reported", N, "Stations whose protocol counts."),
         ColumnSpec("count_status", S, "Status of the count.", False, COUNT_STATUS),
         *PROTOCOL_COUNTS,
+        *HOME_VOTING,
+        ColumnSpec(
+            "stations_with_split",
+            N,
+            "Stations whose counted protocol gives the home-voting split (the four home-voting "
+            "columns are sums over them; empty for published totals).",
+        ),
         ColumnSpec("valid", N, "Valid ballots: candidates' votes plus against all."),
         ColumnSpec("turnout_pct", F, "Ballots issued per 100 voters on the list."),
     ),
@@ -499,6 +610,11 @@ RESULTS = TableSpec(
         ColumnSpec("party", C, "The candidate's party (empty: self-nominated)."),
         ColumnSpec("votes", N, "Votes.", True),
         ColumnSpec("share_pct", F, "Votes per 100 ballots in the boxes."),
+        ColumnSpec(
+            "withdrawn",
+            B,
+            "true for marks for a candidate who withdrew after the ballots were printed.",
+        ),
     ),
     derived=True,
 )
@@ -514,8 +630,63 @@ OUTCOMES_TABLE = TableSpec(
         ColumnSpec("winner", C, "The winner (empty when none)."),
         ColumnSpec("rules", L, "Rule codes applied, in order (JSON array; saylau explain)."),
         ColumnSpec("certified", B, "Whether a certification matches the data.", True),
+        ColumnSpec(
+            "withdrawn",
+            L,
+            "Candidates who withdrew after the ballots were printed: on the ballot, not "
+            "standing (JSON array).",
+        ),
     ),
     derived=True,
+)
+
+BUDGET = TableSpec(
+    "budget",
+    "Money allocated from the budget to the territorial commission (art. 33), with the "
+    "budget line it comes from.",
+    ("position",),
+    (
+        ColumnSpec("position", N, "Order in which the allocation was recorded (1, 2 ...).", True),
+        ColumnSpec("commission", C, "The territorial commission that disposes of the funds.", True),
+        ColumnSpec("amount_tiyn", N, "Amount in tiyn (1 tenge = 100 tiyn).", True),
+        ColumnSpec("date", D, "Date of the allocation.", True),
+        ColumnSpec("document", S, "The budget document, as cited."),
+        ColumnSpec(
+            "budget_line", S, "The budget line (national, oblast or local budget programme)."
+        ),
+    ),
+)
+
+SPENDING = TableSpec(
+    "spending",
+    "Spending of the commissions by item, in the order recorded.",
+    ("position",),
+    (
+        ColumnSpec("position", N, "Order in which the spending was recorded (1, 2 ...).", True),
+        ColumnSpec("commission", C, "The commission that spent.", True),
+        ColumnSpec("okrug", C, "The okrug the spending is for (empty: the whole election)."),
+        ColumnSpec("item", S, "Item of spending.", True, SPENDING_ITEMS),
+        ColumnSpec("amount_tiyn", N, "Amount in tiyn (1 tenge = 100 tiyn).", True),
+        ColumnSpec("date", D, "Date.", True),
+        ColumnSpec("document", S, "The invoice or decision, as cited."),
+    ),
+)
+
+ALLOWANCES = TableSpec(
+    "allowances",
+    "The campaign allowance each registered candidate receives from the budget; the newest "
+    "is in force.",
+    ("position",),
+    (
+        ColumnSpec("position", N, "Order in which the allowance was recorded (1, 2 ...).", True),
+        ColumnSpec(
+            "amount_tiyn", N, "Allowance per candidate in tiyn (1 tenge = 100 tiyn).", True
+        ),
+        ColumnSpec("date", D, "Date of the decision.", True),
+        ColumnSpec(
+            "source", S, "Where the figure comes from (a decision, a document, a URL).", True
+        ),
+    ),
 )
 
 TABLES: tuple[TableSpec, ...] = (
@@ -531,6 +702,8 @@ TABLES: tuple[TableSpec, ...] = (
     PARTY_LINEAGE,
     CONTESTS,
     CANDIDATES,
+    WITHDRAWALS,
+    EXTENSIONS,
     PROTOCOLS,
     VOTES,
     LOT_DRAWS,
@@ -538,6 +711,9 @@ TABLES: tuple[TableSpec, ...] = (
     FIGURES,
     PUBLISHED_RESULTS,
     PUBLISHED_VOTES,
+    BUDGET,
+    SPENDING,
+    ALLOWANCES,
     TOTALS,
     RESULTS,
     OUTCOMES_TABLE,

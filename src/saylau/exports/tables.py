@@ -51,10 +51,13 @@ class RawTable:
 
 
 def read_table(
-    raw: RawTable, origin: dict[tuple[object, ...], tuple[str, str | None]] | None = None
+    raw: RawTable,
+    origin: dict[tuple[object, ...], tuple[str, str | None]] | None = None,
+    absent: set[str] | None = None,
 ) -> tuple[list[Row], list[Problem]]:
     """The typed rows of ``raw`` and every problem found in it; ``origin`` gets where each
-    row was read from, by key."""
+    row was read from, by key, and ``absent`` the optional columns the header lacks (a file
+    written before they existed: they read as empty)."""
     spec = raw.spec
     lookup = column_lookup(spec)
     problems: list[Problem] = []
@@ -84,6 +87,8 @@ def read_table(
             problems.append(Problem(raw.file, str(raw.header_line), column.name, "I.001"))
     if problems:
         return [], problems
+    if absent is not None:
+        absent.update(c.name for c in spec.columns if c.name not in positions)
     rows: list[Row] = []
     seen: dict[tuple[object, ...], int] = {}
     for line, cells in raw.rows:
@@ -131,8 +136,11 @@ def assemble(
     found = list(problems or [])
     tables: dict[str, list[Row]] = {}
     origin: dict[str, dict[tuple[object, ...], tuple[str, str | None]]] = {}
+    absent: dict[str, set[str]] = {}
     for raw in raws:
-        rows, issues = read_table(raw, origin.setdefault(raw.spec.name, {}))
+        rows, issues = read_table(
+            raw, origin.setdefault(raw.spec.name, {}), absent.setdefault(raw.spec.name, set())
+        )
         found += issues
         tables.setdefault(raw.spec.name, []).extend(rows)
     elections = tables.get("elections", [])
@@ -143,7 +151,7 @@ def assemble(
     code = str(elections[0]["code"])
     if election is not None and election != code:
         raise DatasetError([Problem("elections", "2", "code", "D.104", {"value": code})])
-    data = OpenElection(code, origin=origin)
+    data = OpenElection(code, origin=origin, absent={k: v for k, v in absent.items() if v})
     for spec in BY_NAME.values():
         data.tables[spec.name] = tables.get(spec.name, [])
     return data

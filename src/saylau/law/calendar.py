@@ -683,14 +683,15 @@ def check_withdrawal(
     *,
     candidate: str,
     applied_at: datetime,
-    nominated_at: datetime,
+    nominated_at: datetime | None,
     registered: bool,
     withdrawn: bool,
     zone: str = ALMATY,
 ) -> list[Finding]:
     """K.011: a withdrawal on written application (art. 113-6 para 1) of a registered
     candidate, applied for between the nomination and ``withdrawal_closes_days_before``
-    polling day (that last day is unconfirmed)."""
+    polling day (that last day is unconfirmed). ``nominated_at`` is None when the time of the
+    nomination is not known (a decision imported from a file that does not give it)."""
     if applied_at.tzinfo is None or applied_at.utcoffset() is None:
         raise LawError("L.006", "applied_at", field="applied_at")
     deadline = withdrawal_deadline(polling_day, law)
@@ -699,7 +700,7 @@ def check_withdrawal(
         problems.append(_step_problem("already_withdrawn"))
     elif not registered:
         problems.append(_step_problem("not_registered"))
-    if applied_at < nominated_at:
+    if nominated_at is not None and applied_at < nominated_at:
         problems.append(_step_problem("before_nomination", nominated_at=nominated_at))
     if local_day(applied_at, zone) > deadline:
         problems.append(_step_problem("withdrawal_too_late", applied_at=applied_at))

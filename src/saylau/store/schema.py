@@ -549,6 +549,11 @@ class PublishedResultRow(Base):
     certified_by: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(ForeignKey("source.code"))
     location: Mapped[str | None] = mapped_column(Text)
+    # Home voting, as published (0006_exports2); NULL when the source gives no split.
+    ballots_issued_in_station: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_issued_outside: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_in_stationary_boxes: Mapped[int | None] = mapped_column(BigInteger)
+    ballots_in_portable_boxes: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PublishedVoteRow(Base):
